@@ -1,0 +1,175 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ItemParameters } from '../../helpers/parameters';
+import type { FusionAuthRequest } from '../../transport/request';
+import {
+	applicationIdField,
+	authenticateWith,
+	jwtProperty,
+	messageTypeField,
+	onApiVersion,
+	userIdProperty,
+} from '../common.descriptions';
+import type { FusionAuthOperation } from '../operation';
+import { bodyOrSuccess } from '../operation';
+
+export const send: FusionAuthOperation = {
+	resource: 'code',
+	option: {
+		name: 'Send',
+		value: 'send',
+		action: 'Send a code to enable or disable two factor',
+		description: 'Have FusionAuth send a code by email or SMS, to confirm enabling or disabling a method',
+	},
+	apiVersions: ['current', 'legacy'],
+	properties: [
+		authenticateWith,
+		onApiVersion('current', {
+			...userIdProperty(),
+			displayOptions: { show: { authenticateWith: ['apiKey'] } },
+		}),
+		jwtProperty,
+		onApiVersion('current', {
+			displayName: 'Purpose',
+			name: 'purpose',
+			type: 'options',
+			options: [
+				{ name: 'Enable', value: 'enable', description: 'A code to confirm a new email or SMS method' },
+				{ name: 'Disable', value: 'disable', description: 'A code to confirm removing a method' },
+			],
+			default: 'enable',
+		}),
+		onApiVersion('current', {
+			displayName: 'Method',
+			name: 'method',
+			type: 'options',
+			options: [
+				{ name: 'Email', value: 'email' },
+				{ name: 'SMS', value: 'sms' },
+			],
+			default: 'email',
+			description: 'How the new method delivers codes',
+			displayOptions: { show: { purpose: ['enable'] } },
+		}),
+		onApiVersion('current', {
+			displayName: 'Email',
+			name: 'email',
+			type: 'string',
+			placeholder: 'name@email.com',
+			required: true,
+			default: '',
+			description: 'Where to send the code',
+			displayOptions: { show: { purpose: ['enable'], method: ['email'] } },
+		}),
+		onApiVersion('current', {
+			displayName: 'Mobile Phone',
+			name: 'mobilePhone',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: '+15555550123',
+			description: 'Where to send the code',
+			displayOptions: { show: { purpose: ['enable'], method: ['sms'] } },
+		}),
+		onApiVersion('current', {
+			displayName: 'Method ID',
+			name: 'methodId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. 2KSZ',
+			description: 'The ID of the method to be removed; the code goes to it',
+			displayOptions: { show: { purpose: ['disable'] } },
+		}),
+		onApiVersion('current', {
+			displayName: 'Additional Fields',
+			name: 'additionalFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			options: [applicationIdField, messageTypeField],
+		}),
+		onApiVersion('legacy', {
+			displayName: 'Send To',
+			name: 'sendTo',
+			type: 'options',
+			options: [
+				{ name: 'User', value: 'user', description: "The user's configured two factor delivery" },
+				{
+					name: 'Mobile Phone',
+					value: 'mobilePhone',
+					description: 'A phone number, with the secret being set up (before enabling)',
+				},
+			],
+			default: 'user',
+			displayOptions: { show: { authenticateWith: ['apiKey'] } },
+		}),
+		onApiVersion('legacy', {
+			...userIdProperty(),
+			displayOptions: { show: { authenticateWith: ['apiKey'], sendTo: ['user'] } },
+		}),
+		onApiVersion('legacy', {
+			displayName: 'Mobile Phone',
+			name: 'mobilePhone',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: '+15555550123',
+			displayOptions: { show: { authenticateWith: ['apiKey'], sendTo: ['mobilePhone'] } },
+		}),
+		onApiVersion('legacy', {
+			displayName: 'Secret',
+			name: 'secret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'The Base64 secret from Generate Secret that the code is computed from',
+			displayOptions: { show: { authenticateWith: ['apiKey'], sendTo: ['mobilePhone'] } },
+		}),
+	],
+
+	request(parameters: ItemParameters): FusionAuthRequest {
+		const authentication = parameters.authentication();
+		const path = ['two-factor', 'send'];
+
+		if (parameters.apiVersion === 'legacy') {
+			if (authentication.type === 'jwt') return { method: 'POST', path, authentication, body: {} };
+			if (parameters.option<'user' | 'mobilePhone'>('sendTo', 'user') === 'mobilePhone') {
+				return {
+					method: 'POST',
+					path,
+					authentication,
+					body: {
+						mobilePhone: parameters.requiredString('mobilePhone'),
+						secret: parameters.requiredString('secret'),
+					},
+				};
+			}
+			return {
+				method: 'POST',
+				path,
+				authentication,
+				body: { userId: parameters.requiredString('userId', { uuid: true }) },
+			};
+		}
+
+		const body: IDataObject = {};
+		if (authentication.type === 'apiKey') body.userId = parameters.requiredString('userId', { uuid: true });
+		if (parameters.option<'enable' | 'disable'>('purpose', 'enable') === 'disable') {
+			body.methodId = parameters.requiredString('methodId');
+		} else {
+			const method = parameters.option<'email' | 'sms'>('method', 'email');
+			body.method = method;
+			if (method === 'email') body.email = parameters.requiredString('email');
+			else body.mobilePhone = parameters.requiredString('mobilePhone');
+		}
+		const applicationId = parameters.additionalString('applicationId', { uuid: true });
+		if (applicationId !== undefined) body.applicationId = applicationId;
+		const messageType = parameters.additionalString('messageType');
+		if (messageType !== undefined) body.messageType = messageType;
+		return { method: 'POST', path, authentication, body };
+	},
+
+	output: bodyOrSuccess,
+};

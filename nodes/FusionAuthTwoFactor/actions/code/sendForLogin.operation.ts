@@ -1,0 +1,58 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ItemParameters } from '../../helpers/parameters';
+import type { FusionAuthRequest } from '../../transport/request';
+import { messageTypeField, onApiVersion, twoFactorIdProperty } from '../common.descriptions';
+import type { FusionAuthOperation } from '../operation';
+import { bodyOrSuccess } from '../operation';
+
+export const sendForLogin: FusionAuthOperation = {
+	resource: 'code',
+	option: {
+		name: 'Send for Login',
+		value: 'sendForLogin',
+		action: 'Send a code to complete a login',
+		description: 'Have FusionAuth send a code to one of the methods of a login waiting for two factor',
+	},
+	apiVersions: ['current', 'legacy'],
+	properties: [
+		twoFactorIdProperty,
+		onApiVersion('current', {
+			displayName: 'Method ID',
+			name: 'methodId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. 2KSZ',
+			description: "The email or SMS method to send the code to, from the login's methods",
+		}),
+		onApiVersion('current', {
+			displayName: 'Additional Fields',
+			name: 'additionalFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			options: [messageTypeField],
+		}),
+	],
+
+	request(parameters: ItemParameters): FusionAuthRequest {
+		const twoFactorId = parameters.requiredString('twoFactorId');
+		const body: IDataObject = {};
+		if (parameters.apiVersion === 'current') {
+			body.methodId = parameters.requiredString('methodId');
+			const messageType = parameters.additionalString('messageType');
+			if (messageType !== undefined) body.messageType = messageType;
+		}
+		return {
+			method: 'POST',
+			path: ['two-factor', 'send', parameters.pathSegment('twoFactorId', twoFactorId)],
+			// FusionAuth needs no credentials here, and its own client sends none.
+			authentication: { type: 'none' },
+			body,
+			statusMessages: { 404: 'Two factor login not found: the twoFactorId is unknown or has expired' },
+		};
+	},
+
+	output: bodyOrSuccess,
+};

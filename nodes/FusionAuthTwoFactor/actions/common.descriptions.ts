@@ -1,0 +1,100 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { ApiVersion } from '../helpers/parameters';
+
+export const uuidPlaceholder = 'e.g. 2c1e1e39-0ae7-4a9b-8e0d-6d0f8a4b1f52';
+
+/** Shows a property only on the given API generation. */
+export function onApiVersion(apiVersion: ApiVersion, property: INodeProperties): INodeProperties {
+	return {
+		...property,
+		displayOptions: {
+			...property.displayOptions,
+			show: { ...property.displayOptions?.show, apiVersion: [apiVersion] },
+		},
+	};
+}
+
+export const authenticateWith: INodeProperties = {
+	displayName: 'Authenticate With',
+	name: 'authenticateWith',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{
+			name: 'API Key',
+			value: 'apiKey',
+			description: "Act on a user by ID with the credential's API key",
+		},
+		{
+			name: 'User JWT',
+			value: 'jwt',
+			description: "Act as the user, with the user's access token (JWT) instead of the API key",
+		},
+	],
+	default: 'apiKey',
+};
+
+export function userIdProperty(description = 'The ID (UUID) of the FusionAuth user'): INodeProperties {
+	return {
+		displayName: 'User ID',
+		name: 'userId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: uuidPlaceholder,
+		description,
+	};
+}
+
+export const jwtProperty: INodeProperties = {
+	displayName: 'JWT',
+	name: 'jwt',
+	type: 'string',
+	typeOptions: { password: true },
+	required: true,
+	default: '',
+	description:
+		"The user's access token, for example from a login response. Sent as a Bearer token instead of the API key.",
+	displayOptions: { show: { authenticateWith: ['jwt'] } },
+};
+
+/** `authenticateWith`, then `userId` (API key) or `jwt` (user JWT). */
+export function userOrJwtProperties(): INodeProperties[] {
+	return [
+		authenticateWith,
+		{ ...userIdProperty(), displayOptions: { show: { authenticateWith: ['apiKey'] } } },
+		jwtProperty,
+	];
+}
+
+export const twoFactorIdProperty: INodeProperties = {
+	displayName: 'Two Factor ID',
+	name: 'twoFactorId',
+	type: 'string',
+	required: true,
+	default: '',
+	description:
+		'The twoFactorId of a login in progress, from a login response with status 242 or from Start Login',
+};
+
+export const applicationIdField: INodeProperties = {
+	displayName: 'Application ID',
+	name: 'applicationId',
+	type: 'string',
+	default: '',
+	placeholder: uuidPlaceholder,
+	description: 'The ID (UUID) of the application, for its two factor settings and message templates',
+};
+
+export const messageTypeField: INodeProperties = {
+	displayName: 'Message Type',
+	name: 'messageType',
+	type: 'options',
+	options: [
+		{ name: 'SMS', value: 'SMS' },
+		{ name: 'Voice', value: 'Voice' },
+	],
+	default: 'SMS',
+	description: 'How an SMS method delivers the code (FusionAuth 1.65 and later)',
+};

@@ -1,0 +1,35 @@
+import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import type { ApiVersion, ItemParameters } from '../helpers/parameters';
+import type { FusionAuthTransport } from '../transport';
+import type { FusionAuthRequest, FusionAuthResponse } from '../transport/request';
+
+export type Resource = 'twoFactor' | 'secret' | 'code' | 'recoveryCode' | 'login' | 'user';
+
+/**
+ * One operation of the node. Most are a pure mapping from parameters to one request
+ * (`request`) and from its response to output (`output`); the few that are not one request
+ * (paging, local computation) implement `execute` instead.
+ */
+export interface FusionAuthOperation {
+	resource: Resource;
+	/** The operation's entry in the selector: `value` is the saved name. */
+	option: INodePropertyOptions & { value: string; action: string };
+	/** The API generations that have it. */
+	apiVersions: ApiVersion[];
+	/** Its own parameters; the registry adds the resource/operation display options. */
+	properties: INodeProperties[];
+	/** Hands out credentials (recovery codes, login tokens): not offered to AI agents. */
+	handsOutCredentials?: boolean;
+	request?(parameters: ItemParameters): FusionAuthRequest;
+	output?(response: FusionAuthResponse, parameters: ItemParameters): IDataObject | IDataObject[];
+	execute?(
+		parameters: ItemParameters,
+		transport: () => Promise<FusionAuthTransport>,
+	): Promise<IDataObject | IDataObject[]>;
+}
+
+/** A response without a body becomes `{ success: true }`. */
+export function bodyOrSuccess(response: FusionAuthResponse): IDataObject {
+	return response.body ?? { success: true };
+}

@@ -1,0 +1,170 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import type { ApiVersion } from '../helpers/parameters';
+import { generateTotp } from './code/generateTotp.operation';
+import { send } from './code/send.operation';
+import { sendForLogin } from './code/sendForLogin.operation';
+import type { FusionAuthOperation, Resource } from './operation';
+import { generate as generateSecret } from './secret/generate.operation';
+import { disable } from './twoFactor/disable.operation';
+import { enable } from './twoFactor/enable.operation';
+
+export const DEFAULT_CONCURRENCY = 5;
+
+/** Every operation of the node, in the order the selectors show them. */
+export const operations: FusionAuthOperation[] = [
+	enable,
+	disable,
+	generateSecret,
+	send,
+	sendForLogin,
+	generateTotp,
+];
+
+const resources: Array<INodePropertyOptions & { value: Resource }> = [
+	{ name: 'Two Factor Method', value: 'twoFactor' },
+	{ name: 'Secret', value: 'secret' },
+	{ name: 'Code', value: 'code' },
+	{ name: 'Recovery Code', value: 'recoveryCode' },
+	{ name: 'Two Factor Login', value: 'login' },
+	{ name: 'User', value: 'user' },
+];
+
+export function findOperation(resource: string, operation: string): FusionAuthOperation | undefined {
+	return operations.find((entry) => entry.resource === resource && entry.option.value === operation);
+}
+
+/** Variants of a selector: one for people and, where it differs, one for AI agents (`@tool`). */
+function selectorVariants(
+	base: Omit<INodeProperties, 'options' | 'displayOptions'>,
+	show: Record<string, string[]>,
+	all: INodePropertyOptions[],
+	forTools: INodePropertyOptions[],
+): INodeProperties[] {
+	const property = (options: INodePropertyOptions[], tool?: boolean): INodeProperties => ({
+		...base,
+		options,
+		default: options[0].value,
+		displayOptions:
+			tool === undefined
+				? { show }
+				: tool
+					? { show: { ...show, '@tool': [true] } }
+					: { show, hide: { '@tool': [true] } },
+	});
+	if (forTools.length === all.length) return [property(all)];
+	const variants = [property(all, false)];
+	if (forTools.length > 0) variants.push(property(forTools, true));
+	return variants;
+}
+
+function operationsOf(resource: Resource, apiVersion: ApiVersion, forTools: boolean): FusionAuthOperation[] {
+	return operations.filter(
+		(entry) =>
+			entry.resource === resource &&
+			entry.apiVersions.includes(apiVersion) &&
+			!(forTools && entry.handsOutCredentials),
+	);
+}
+
+function withOperationDisplay(operation: FusionAuthOperation, property: INodeProperties): INodeProperties {
+	return {
+		...property,
+		displayOptions: {
+			...property.displayOptions,
+			show: {
+				...(operation.apiVersions.length === 1 ? { apiVersion: operation.apiVersions } : {}),
+				resource: [operation.resource],
+				operation: [operation.option.value],
+				...property.displayOptions?.show,
+			},
+		},
+	};
+}
+
+/** The node's parameters: API generation, resource and operation selectors, each operation's own. */
+export function buildProperties(): INodeProperties[] {
+	const properties: INodeProperties[] = [
+		{
+			displayName: 'API Version',
+			name: 'apiVersion',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{
+					name: 'FusionAuth 1.26 and Later',
+					value: 'current',
+					description: 'The Two Factor API of every current FusionAuth release',
+				},
+				{
+					name: 'FusionAuth 1.25 and Earlier (Legacy)',
+					value: 'legacy',
+					description: 'The Two Factor API before 1.26: one secret per user, delivery None or TextMessage',
+				},
+			],
+			default: 'current',
+		},
+	];
+
+	for (const apiVersion of ['current', 'legacy'] as ApiVersion[]) {
+		const offered = (forTools: boolean) =>
+			resources.filter((resource) => operationsOf(resource.value, apiVersion, forTools).length > 0);
+		properties.push(
+			...selectorVariants(
+				{ displayName: 'Resource', name: 'resource', type: 'options', noDataExpression: true, default: '' },
+				{ apiVersion: [apiVersion] },
+				offered(false),
+				offered(true),
+			),
+		);
+	}
+
+	for (const resource of resources) {
+		for (const apiVersion of ['current', 'legacy'] as ApiVersion[]) {
+			const all = operationsOf(resource.value, apiVersion, false).map((entry) => entry.option);
+			if (all.length === 0) continue;
+			const forTools = operationsOf(resource.value, apiVersion, true).map((entry) => entry.option);
+			properties.push(
+				...selectorVariants(
+					{ displayName: 'Operation', name: 'operation', type: 'options', noDataExpression: true, default: '' },
+					{ apiVersion: [apiVersion], resource: [resource.value] },
+					all,
+					forTools,
+				),
+			);
+		}
+	}
+
+	for (const operation of operations) {
+		for (const property of operation.properties) {
+			properties.push(withOperationDisplay(operation, property));
+		}
+	}
+	properties.push({
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 500 },
+				default: DEFAULT_CONCURRENCY,
+				description:
+					'How many items are sent to FusionAuth at the same time. 1 sends one item after another.',
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 30,
+				description: 'How long to wait for FusionAuth to answer one request',
+			},
+		],
+	});
+	return properties;
+}

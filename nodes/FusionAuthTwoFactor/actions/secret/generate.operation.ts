@@ -1,0 +1,78 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { otpauthUri } from '../../helpers/otpauth';
+import type { ItemParameters } from '../../helpers/parameters';
+import { decodeBase64, encodeBase32 } from '../../helpers/totp';
+import type { FusionAuthRequest, FusionAuthResponse } from '../../transport/request';
+import { authenticateWith, jwtProperty } from '../common.descriptions';
+import type { FusionAuthOperation } from '../operation';
+
+export const generate: FusionAuthOperation = {
+	resource: 'secret',
+	option: {
+		name: 'Generate',
+		value: 'generate',
+		action: 'Generate an authenticator secret',
+		description: 'Get a new secret to set up an authenticator app with, optionally as an otpauth:// URI',
+	},
+	apiVersions: ['current', 'legacy'],
+	properties: [
+		authenticateWith,
+		jwtProperty,
+		{
+			displayName: 'Additional Fields',
+			name: 'additionalFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			options: [
+				{
+					displayName: 'Account Name',
+					name: 'accountName',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. jane@example.com',
+					description:
+						'The account the authenticator app shows under the issuer; with Issuer, adds otpauthUri to the output',
+				},
+				{
+					displayName: 'Issuer',
+					name: 'issuer',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. Example Corp',
+					description:
+						'The service name the authenticator app shows; with Account Name, adds otpauthUri to the output',
+				},
+			],
+		},
+	],
+
+	request(parameters: ItemParameters): FusionAuthRequest {
+		// Checked before the request, so a half-filled pair fails without asking FusionAuth.
+		const issuer = parameters.additionalString('issuer', { raw: true });
+		const accountName = parameters.additionalString('accountName', { raw: true });
+		if ((issuer === undefined) !== (accountName === undefined)) {
+			parameters.fail(issuer === undefined ? 'issuer' : 'accountName', 'is needed too, to build the otpauth URI');
+		}
+		return {
+			method: 'GET',
+			path: ['two-factor', 'secret'],
+			authentication: parameters.authentication(),
+		};
+	},
+
+	output(response: FusionAuthResponse, parameters: ItemParameters): IDataObject {
+		const body = response.body ?? {};
+		const issuer = parameters.additionalString('issuer', { raw: true });
+		const accountName = parameters.additionalString('accountName', { raw: true });
+		if (issuer === undefined || accountName === undefined) return body;
+		let base32 = typeof body.secretBase32Encoded === 'string' ? body.secretBase32Encoded : undefined;
+		if (base32 === undefined && typeof body.secret === 'string') {
+			const bytes = decodeBase64(body.secret);
+			if (bytes) base32 = encodeBase32(bytes);
+		}
+		if (base32 === undefined) return body;
+		return { ...body, otpauthUri: otpauthUri(issuer, accountName, base32) };
+	},
+};

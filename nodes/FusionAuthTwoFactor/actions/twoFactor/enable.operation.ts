@@ -1,0 +1,178 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ItemParameters } from '../../helpers/parameters';
+import type { FusionAuthRequest } from '../../transport/request';
+import { applicationIdField, onApiVersion, userOrJwtProperties } from '../common.descriptions';
+import type { FusionAuthOperation } from '../operation';
+import { bodyOrSuccess } from '../operation';
+
+const codeProperty = {
+	displayName: 'Code',
+	name: 'code',
+	type: 'string' as const,
+	required: true,
+	default: '',
+	description:
+		'The current code from the authenticator app, or the code FusionAuth sent by email or SMS (Send Code with purpose Enable)',
+};
+
+export const enable: FusionAuthOperation = {
+	resource: 'twoFactor',
+	option: {
+		name: 'Enable',
+		value: 'enable',
+		action: 'Enable a two factor method',
+		description: 'Add a two factor method to a user, confirmed by a code',
+	},
+	apiVersions: ['current', 'legacy'],
+	properties: [
+		...userOrJwtProperties(),
+		onApiVersion('current', {
+			displayName: 'Method',
+			name: 'method',
+			type: 'options',
+			options: [
+				{ name: 'Authenticator', value: 'authenticator', description: 'A TOTP authenticator app' },
+				{ name: 'Email', value: 'email', description: 'Codes sent by email (paid FusionAuth plans)' },
+				{ name: 'SMS', value: 'sms', description: 'Codes sent by SMS (paid FusionAuth plans)' },
+			],
+			default: 'authenticator',
+		}),
+		codeProperty,
+		onApiVersion('current', {
+			displayName: 'Secret',
+			name: 'secret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'The Base64 secret from Generate Secret that the authenticator app was set up with. Or set Secret Base32 Encoded under Additional Fields.',
+			displayOptions: { show: { method: ['authenticator'] } },
+		}),
+		onApiVersion('current', {
+			displayName: 'Email',
+			name: 'email',
+			type: 'string',
+			placeholder: 'name@email.com',
+			required: true,
+			default: '',
+			description: 'The address the code was sent to',
+			displayOptions: { show: { method: ['email'] } },
+		}),
+		onApiVersion('current', {
+			displayName: 'Mobile Phone',
+			name: 'mobilePhone',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: '+15555550123',
+			description: 'The phone number the code was sent to',
+			displayOptions: { show: { method: ['sms'] } },
+		}),
+		onApiVersion('legacy', {
+			displayName: 'Delivery',
+			name: 'delivery',
+			type: 'options',
+			options: [
+				{ name: 'None', value: 'None', description: 'Codes come from an authenticator app' },
+				{ name: 'Text Message', value: 'TextMessage', description: 'FusionAuth sends codes by SMS' },
+			],
+			default: 'None',
+		}),
+		onApiVersion('legacy', {
+			displayName: 'Secret',
+			name: 'secret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'The Base64 secret from Generate Secret',
+		}),
+		onApiVersion('current', {
+			displayName: 'Additional Fields',
+			name: 'additionalFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			options: [
+				applicationIdField,
+				{
+					displayName: 'Name',
+					name: 'name',
+					type: 'string',
+					default: '',
+					description: 'A name for the method that the user recognises (FusionAuth 1.68 and later)',
+				},
+				{
+					displayName: 'Secret Base32 Encoded',
+					name: 'secretBase32Encoded',
+					type: 'string',
+					typeOptions: { password: true },
+					default: '',
+					description: 'The secret in Base32, as authenticator apps show it; instead of Secret',
+				},
+				{
+					displayName: 'Two Factor ID',
+					name: 'twoFactorId',
+					type: 'string',
+					default: '',
+					description:
+						'Enable during a login that is waiting for two factor (FusionAuth 1.42 and later); the response then carries a code to finish the login',
+				},
+			],
+		}),
+	],
+
+	request(parameters: ItemParameters): FusionAuthRequest {
+		const authentication = parameters.authentication();
+		const path: FusionAuthRequest['path'] = ['user', 'two-factor'];
+		if (authentication.type === 'apiKey') {
+			path.push(parameters.pathSegment('userId', parameters.requiredString('userId', { uuid: true })));
+		}
+		const code = parameters.requiredString('code');
+
+		if (parameters.apiVersion === 'legacy') {
+			return {
+				method: 'POST',
+				path,
+				authentication,
+				body: {
+					code,
+					delivery: parameters.option('delivery', 'None'),
+					secret: parameters.requiredString('secret'),
+				},
+			};
+		}
+
+		const method = parameters.option<'authenticator' | 'email' | 'sms'>('method', 'authenticator');
+		const body: IDataObject = { method, code };
+		if (method === 'authenticator') {
+			const secret = parameters.optionalString('secret');
+			const secretBase32Encoded = parameters.additionalString('secretBase32Encoded');
+			if (secret === undefined && secretBase32Encoded === undefined) {
+				parameters.fail('secret', 'is required for the authenticator method (or set Secret Base32 Encoded)');
+			}
+			if (secret !== undefined) body.secret = secret;
+			if (secretBase32Encoded !== undefined) body.secretBase32Encoded = secretBase32Encoded;
+		} else if (method === 'email') {
+			body.email = parameters.requiredString('email');
+		} else {
+			body.mobilePhone = parameters.requiredString('mobilePhone');
+		}
+		const name = parameters.additionalString('name', { raw: true });
+		if (name !== undefined) body.name = name;
+		const applicationId = parameters.additionalString('applicationId', { uuid: true });
+		if (applicationId !== undefined) body.applicationId = applicationId;
+		const twoFactorId = parameters.additionalString('twoFactorId');
+		if (twoFactorId !== undefined) body.twoFactorId = twoFactorId;
+		return {
+			method: 'POST',
+			path,
+			authentication,
+			body,
+			statusMessages: { 404: 'User not found' },
+		};
+	},
+
+	output: bodyOrSuccess,
+};

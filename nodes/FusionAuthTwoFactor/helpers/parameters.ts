@@ -1,0 +1,132 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { Authentication, PathSegment } from '../transport/request';
+import { isUuid, quoteValue } from './validation';
+
+export type ApiVersion = 'current' | 'legacy';
+
+interface StringOptions {
+	/** The value is a UUID (FusionAuth's userId, applicationId): checked before any request. */
+	uuid?: boolean;
+	/** Keep surrounding white space (codes and ids are trimmed by default). */
+	raw?: boolean;
+}
+
+/** Display names of parameters, found in an operation's description, for error messages. */
+export function collectDisplayNames(properties: INodeProperties[]): Record<string, string> {
+	const names: Record<string, string> = {};
+	const walk = (list: unknown[]) => {
+		for (const entry of list) {
+			const property = entry as INodeProperties;
+			if (property.name && property.displayName && !(property.name in names)) {
+				names[property.name] = property.displayName;
+			}
+			if (Array.isArray(property.options)) walk(property.options);
+			const values = (property as unknown as { values?: unknown[] }).values;
+			if (Array.isArray(values)) walk(values);
+		}
+	};
+	walk(properties);
+	return names;
+}
+
+/**
+ * Item i's parameters, read and checked. Every problem becomes a NodeOperationError that
+ * names the field and the item, raised before any request is sent.
+ */
+export class ItemParameters {
+	constructor(
+		readonly context: IExecuteFunctions,
+		readonly itemIndex: number,
+		private readonly displayNames: Record<string, string> = {},
+	) {}
+
+	get apiVersion(): ApiVersion {
+		return this.context.getNodeParameter('apiVersion', this.itemIndex, 'current') as ApiVersion;
+	}
+
+	fail(field: string, problem: string): never {
+		const label = this.displayNames[field] ?? field;
+		throw new NodeOperationError(this.context.getNode(), `${label} ${problem} [item ${this.itemIndex}]`, {
+			itemIndex: this.itemIndex,
+			description: `Parameter "${field}" of item ${this.itemIndex}.`,
+		});
+	}
+
+	private checked(field: string, value: unknown, options: StringOptions): string | undefined {
+		if (value === undefined || value === null) return undefined;
+		if (typeof value !== 'string' && typeof value !== 'number') {
+			this.fail(field, `must be text, not ${Array.isArray(value) ? 'a list' : typeof value}`);
+		}
+		const text = options.raw ? String(value) : String(value).trim();
+		if (text === '') return undefined;
+		if (options.uuid && !isUuid(text)) {
+			this.fail(field, `must be a UUID such as 2c1e1e39-0ae7-4a9b-8e0d-6d0f8a4b1f52, not ${quoteValue(text)}`);
+		}
+		return text;
+	}
+
+	/** An optional top-level string parameter; empty means absent. */
+	optionalString(field: string, options: StringOptions = {}): string | undefined {
+		return this.checked(field, this.context.getNodeParameter(field, this.itemIndex, ''), options);
+	}
+
+	/** A required top-level string parameter. */
+	requiredString(field: string, options: StringOptions = {}): string {
+		const value = this.optionalString(field, options);
+		if (value === undefined) this.fail(field, 'is required');
+		return value;
+	}
+
+	/** A secret (such as a JWT): required, never shown in a message. */
+	requiredSecret(field: string): string {
+		const value = this.context.getNodeParameter(field, this.itemIndex, '');
+		if (typeof value !== 'string' || value.trim() === '') this.fail(field, 'is required');
+		return (value as string).trim();
+	}
+
+	option<T extends string>(field: string, fallback: T): T {
+		return this.context.getNodeParameter(field, this.itemIndex, fallback) as T;
+	}
+
+	boolean(field: string, fallback = false): boolean {
+		return this.context.getNodeParameter(field, this.itemIndex, fallback) as boolean;
+	}
+
+	number(field: string, fallback: number): number {
+		const value = this.context.getNodeParameter(field, this.itemIndex, fallback) as number;
+		if (typeof value !== 'number' || !Number.isFinite(value)) this.fail(field, 'must be a number');
+		return value;
+	}
+
+	/** The `additionalFields` collection (or another collection) as set on this item. */
+	collection(name = 'additionalFields'): IDataObject {
+		return (this.context.getNodeParameter(name, this.itemIndex, {}) as IDataObject) ?? {};
+	}
+
+	/** A string inside a collection; empty means absent. */
+	additionalString(field: string, options: StringOptions = {}, collection = 'additionalFields'): string | undefined {
+		return this.checked(field, this.collection(collection)[field], options);
+	}
+
+	additionalBoolean(field: string, collection = 'additionalFields'): boolean | undefined {
+		const value = this.collection(collection)[field];
+		if (value === undefined || value === null || value === '') return undefined;
+		if (typeof value !== 'boolean') this.fail(field, 'must be true or false');
+		return value;
+	}
+
+	/** A path segment taken from a parameter: never `.` or `..`, which would change the endpoint. */
+	pathSegment(field: string, value: string): PathSegment {
+		if (value === '.' || value === '..') this.fail(field, `cannot be ${quoteValue(value)}`);
+		return { parameter: field, value };
+	}
+
+	/** API key (the credential) or the user's JWT, as `authenticateWith` says. */
+	authentication(): Authentication {
+		const mode = this.option<'apiKey' | 'jwt'>('authenticateWith', 'apiKey');
+		if (mode === 'jwt') return { type: 'jwt', jwt: this.requiredSecret('jwt') };
+		return { type: 'apiKey' };
+	}
+}

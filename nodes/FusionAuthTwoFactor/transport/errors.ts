@@ -1,0 +1,230 @@
+import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import type { FusionAuthRequest } from './request';
+import { describeEndpoint } from './request';
+
+interface FusionAuthErrorEntry {
+	code?: string;
+	message?: string;
+}
+
+/** FusionAuth's `field: message [code]` lines from a 400 body's fieldErrors and generalErrors. */
+export function listFusionAuthErrors(body: IDataObject | undefined): string[] {
+	if (!body || typeof body !== 'object') return [];
+	const lines: string[] = [];
+	const describe = (entry: FusionAuthErrorEntry) =>
+		[entry.message, entry.code ? `[${entry.code}]` : undefined].filter(Boolean).join(' ');
+	const fieldErrors = body.fieldErrors;
+	if (fieldErrors && typeof fieldErrors === 'object' && !Array.isArray(fieldErrors)) {
+		for (const [field, entries] of Object.entries(fieldErrors as IDataObject)) {
+			for (const entry of Array.isArray(entries) ? entries : [entries]) {
+				lines.push(`${field}: ${describe(entry as FusionAuthErrorEntry)}`);
+			}
+		}
+	}
+	const generalErrors = body.generalErrors;
+	if (Array.isArray(generalErrors)) {
+		for (const entry of generalErrors) lines.push(describe(entry as FusionAuthErrorEntry));
+	}
+	return lines;
+}
+
+function hasErrorCode(body: IDataObject | undefined, code: string): boolean {
+	return listFusionAuthErrors(body).some((line) => line.includes(`[${code}]`));
+}
+
+function firstMessage(body: IDataObject | undefined): string | undefined {
+	const generalErrors = body?.generalErrors;
+	if (Array.isArray(generalErrors) && generalErrors.length > 0) {
+		const message = (generalErrors[0] as FusionAuthErrorEntry).message;
+		if (message) return message;
+	}
+	const fieldErrors = body?.fieldErrors;
+	if (fieldErrors && typeof fieldErrors === 'object') {
+		for (const entries of Object.values(fieldErrors as IDataObject)) {
+			const first = (Array.isArray(entries) ? entries[0] : entries) as FusionAuthErrorEntry;
+			if (first?.message) return first.message;
+		}
+	}
+	return typeof body?.message === 'string' ? body.message : undefined;
+}
+
+function apiError(
+	node: INode,
+	message: string,
+	description: string | undefined,
+	httpCode: string | undefined,
+	itemIndex: number,
+	data?: IDataObject,
+): NodeApiError {
+	// A fresh error from plain data: wrapping n8n's own NodeApiError would keep its text, and
+	// the request it carries holds the Authorization header.
+	const error = new NodeApiError(node, { message } as JsonObject, {
+		message,
+		description,
+		httpCode,
+		itemIndex,
+	});
+	if (data !== undefined) error.context.data = data;
+	return error;
+}
+
+/** The NodeApiError for a status FusionAuth answered with, in FusionAuth's terms. */
+export function errorFromResponse(
+	node: INode,
+	request: FusionAuthRequest,
+	statusCode: number,
+	body: IDataObject | undefined,
+	itemIndex: number,
+): NodeApiError {
+	const endpoint = describeEndpoint(request);
+	const listed = listFusionAuthErrors(body);
+	const details = listed.length > 0 ? listed.join('\n') : undefined;
+	const own = request.statusMessages?.[statusCode];
+	const code = String(statusCode);
+	switch (statusCode) {
+		case 400: {
+			if (hasErrorCode(body, 'TenantIdRequired')) {
+				return apiError(
+					node,
+					'FusionAuth needs a tenant: set Tenant ID in the FusionAuth credential',
+					`The server has several tenants and the API key is not limited to one.\n${details ?? ''}`.trim(),
+					code,
+					itemIndex,
+					body,
+				);
+			}
+			const first = firstMessage(body);
+			return apiError(
+				node,
+				own ?? `FusionAuth rejected the request${first ? `: ${first}` : ''}`,
+				details ?? `${endpoint} answered 400 without details.`,
+				code,
+				itemIndex,
+				body,
+			);
+		}
+		case 401: {
+			if (request.authentication.type === 'jwt') {
+				return apiError(
+					node,
+					'FusionAuth rejected the JWT',
+					"The user's access token is expired, revoked, malformed or was issued for another tenant.",
+					code,
+					itemIndex,
+				);
+			}
+			if (request.authentication.type === 'none') {
+				return apiError(node, own ?? 'FusionAuth refused the request (401)', endpoint, code, itemIndex);
+			}
+			return apiError(
+				node,
+				'FusionAuth rejected the API key',
+				`Check the API key in the FusionAuth credential, and that the key is allowed to call ${endpoint}.`,
+				code,
+				itemIndex,
+			);
+		}
+		case 404:
+			return apiError(node, own ?? 'FusionAuth found nothing to act on (404)', endpoint, code, itemIndex);
+		case 421:
+			return apiError(
+				node,
+				own ?? 'The two factor code is invalid or expired',
+				'FusionAuth did not accept the code. Codes from an authenticator app change every 30 seconds; codes sent by email or SMS can be used once.',
+				code,
+				itemIndex,
+			);
+		case 500:
+		case 502:
+		case 503:
+		case 504: {
+			const titles: Record<number, string> = {
+				500: 'FusionAuth had an internal error (500)',
+				502: 'FusionAuth is not reachable behind its proxy (502)',
+				503: 'FusionAuth is unavailable (503)',
+				504: 'FusionAuth timed out (504)',
+			};
+			return apiError(
+				node,
+				own ?? titles[statusCode],
+				[details ?? firstMessage(body), `${endpoint}. This is on the server's side: try again later or check its logs.`]
+					.filter(Boolean)
+					.join('\n'),
+				code,
+				itemIndex,
+				body,
+			);
+		}
+		default:
+			return apiError(
+				node,
+				own ?? `FusionAuth answered ${statusCode}${firstMessage(body) ? `: ${firstMessage(body)}` : ''}`,
+				details ?? endpoint,
+				code,
+				itemIndex,
+				body,
+			);
+	}
+}
+
+const connectionMessages: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused; check the Base URL and that FusionAuth is running',
+	ECONNRESET: 'the connection was closed before FusionAuth answered',
+	ENOTFOUND: 'the host name does not resolve; check the Base URL',
+	EAI_AGAIN: 'the host name could not be resolved right now',
+	EHOSTUNREACH: 'the host is unreachable',
+	ENETUNREACH: 'the network is unreachable',
+	EPIPE: 'the connection was closed while sending',
+	CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
+	DEPTH_ZERO_SELF_SIGNED_CERT:
+		"the server's TLS certificate is self-signed; turn on Ignore SSL Issues in the credential for a development server",
+	SELF_SIGNED_CERT_IN_CHAIN:
+		"the server's TLS certificate chain is self-signed; turn on Ignore SSL Issues in the credential for a development server",
+	UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's TLS certificate cannot be verified",
+};
+
+/** The error code (ECONNREFUSED, ETIMEDOUT, ...) of a failed request, looked up through its causes. */
+export function connectionErrorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const candidate = current as { code?: unknown; cause?: unknown; message?: unknown };
+		if (typeof candidate.code === 'string' && /^[A-Z_]+$/.test(candidate.code)) return candidate.code;
+		current = candidate.cause;
+	}
+	const message = String((error as { message?: unknown })?.message ?? '');
+	const match = /\b(E[A-Z]{3,}|timeout of \d+ms exceeded)\b/.exec(message);
+	if (match) return match[1].startsWith('timeout') ? 'ETIMEDOUT' : match[1];
+	return undefined;
+}
+
+/** The NodeApiError for a request that got no answer at all. */
+export function errorFromConnection(
+	node: INode,
+	request: FusionAuthRequest,
+	error: unknown,
+	baseUrl: string,
+	timeoutMs: number,
+	itemIndex: number,
+): NodeApiError {
+	const code = connectionErrorCode(error);
+	const endpoint = describeEndpoint(request);
+	if (code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT') {
+		return apiError(
+			node,
+			`FusionAuth at ${baseUrl} did not answer within ${timeoutMs / 1000} s`,
+			`${endpoint} timed out. The request may still have been carried out by FusionAuth.`,
+			undefined,
+			itemIndex,
+		);
+	}
+	const reason = (code && connectionMessages[code]) ?? 'the request failed before FusionAuth answered';
+	return apiError(
+		node,
+		`Could not connect to FusionAuth at ${baseUrl}`,
+		`${endpoint}: ${reason}${code ? ` (${code})` : ''}.`,
+		undefined,
+		itemIndex,
+	);
+}

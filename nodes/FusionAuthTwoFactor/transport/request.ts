@@ -1,0 +1,43 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** How a request proves who it is: the credential's API key, a user's JWT, or nothing. */
+export type Authentication =
+	| { type: 'apiKey' }
+	| { type: 'jwt'; jwt: string }
+	| { type: 'none' };
+
+/** A fixed part of an endpoint's path, or a value taken from a parameter (such as `userId`). */
+export type PathSegment = string | { parameter: string; value: string };
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/**
+ * Everything an operation says about one call to FusionAuth. Operations build these from
+ * their parameters; only the transport turns one into HTTP.
+ */
+export interface FusionAuthRequest {
+	method: HttpMethod;
+	/** Path segments after `/api`; each one is percent-encoded by the transport. */
+	path: PathSegment[];
+	/** Query values; `undefined` and empty strings are left out. */
+	query?: Record<string, string | undefined>;
+	/** JSON body, sent as it is (also when it is `{}`); `undefined` sends no body. */
+	body?: IDataObject;
+	authentication: Authentication;
+	/** Messages for statuses whose meaning depends on the endpoint (404 on a user, 410 on a login). */
+	statusMessages?: Partial<Record<number, string>>;
+}
+
+export interface FusionAuthResponse {
+	statusCode: number;
+	/** The parsed JSON body, or `undefined` when FusionAuth answered without one. */
+	body: IDataObject | undefined;
+}
+
+/** The endpoint a request calls, without its values: `POST /api/user/two-factor/{userId}`. */
+export function describeEndpoint(request: Pick<FusionAuthRequest, 'method' | 'path'>): string {
+	const path = request.path.map((segment) =>
+		typeof segment === 'string' ? segment : `{${segment.parameter}}`,
+	);
+	return `${request.method} /api/${path.join('/')}`;
+}
