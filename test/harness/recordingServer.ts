@@ -1,0 +1,101 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'http';
+import { createServer } from 'http';
+import type { AddressInfo } from 'net';
+
+export interface RecordedRequest {
+	method: string;
+	/** The raw request target: path and query exactly as they arrived. */
+	url: string;
+	path: string;
+	query: Record<string, string>;
+	headers: IncomingHttpHeaders;
+	/** The raw body text ('' when none). */
+	rawBody: string;
+	/** The body parsed as JSON, or undefined. */
+	body: unknown;
+}
+
+export interface Reply {
+	status?: number;
+	body?: unknown;
+	headers?: Record<string, string>;
+}
+
+export type Responder = (request: RecordedRequest) => Reply | Promise<Reply>;
+
+/** An HTTP server on 127.0.0.1 that records every request and answers as told. */
+export class RecordingServer {
+	readonly requests: RecordedRequest[] = [];
+	private responder: Responder = () => ({ status: 200 });
+	private inFlight = 0;
+	maxInFlight = 0;
+
+	private constructor(private readonly server: ReturnType<typeof createServer>) {}
+
+	static async start(responder?: Responder): Promise<RecordingServer> {
+		let instance: RecordingServer | undefined;
+		const server = createServer((request, response) => void instance!.handle(request, response));
+		instance = new RecordingServer(server);
+		if (responder) instance.responder = responder;
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		return instance;
+	}
+
+	get url(): string {
+		return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+	}
+
+	respondWith(responder: Responder | Reply): void {
+		this.responder = typeof responder === 'function' ? responder : () => responder;
+	}
+
+	reset(): void {
+		this.requests.length = 0;
+		this.maxInFlight = 0;
+	}
+
+	private async handle(request: IncomingMessage, response: ServerResponse) {
+		this.inFlight++;
+		this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+		try {
+			const chunks: Buffer[] = [];
+			for await (const chunk of request) chunks.push(chunk as Buffer);
+			const rawBody = Buffer.concat(chunks).toString('utf8');
+			let body: unknown;
+			try {
+				body = rawBody === '' ? undefined : JSON.parse(rawBody);
+			} catch {
+				body = undefined;
+			}
+			const url = request.url ?? '/';
+			const parsed = new URL(url, 'http://127.0.0.1');
+			const recorded: RecordedRequest = {
+				method: request.method ?? 'GET',
+				url,
+				path: parsed.pathname,
+				query: Object.fromEntries(parsed.searchParams.entries()),
+				headers: request.headers,
+				rawBody,
+				body,
+			};
+			this.requests.push(recorded);
+			const reply = await this.responder(recorded);
+			const status = reply.status ?? 200;
+			const headers: Record<string, string> = { ...reply.headers };
+			let payload = '';
+			if (reply.body !== undefined) {
+				payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+				headers['Content-Type'] ??= 'application/json';
+			}
+			response.writeHead(status, headers);
+			response.end(payload);
+		} finally {
+			this.inFlight--;
+		}
+	}
+
+	async close(): Promise<void> {
+		this.server.closeAllConnections?.();
+		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+	}
+}
