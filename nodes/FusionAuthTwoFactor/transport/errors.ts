@@ -9,44 +9,50 @@ interface FusionAuthErrorEntry {
 	message?: string;
 }
 
-/** FusionAuth's `field: message [code]` lines from a 400 body's fieldErrors and generalErrors. */
-export function listFusionAuthErrors(body: IDataObject | undefined): string[] {
+/** A body's fieldErrors and generalErrors, each with its field (general errors have none). */
+function errorEntries(body: IDataObject | undefined): Array<{ field?: string; entry: FusionAuthErrorEntry }> {
 	if (!body || typeof body !== 'object') return [];
-	const lines: string[] = [];
-	const describe = (entry: FusionAuthErrorEntry) =>
-		[entry.message, entry.code ? `[${entry.code}]` : undefined].filter(Boolean).join(' ');
+	const entries: Array<{ field?: string; entry: FusionAuthErrorEntry }> = [];
 	const fieldErrors = body.fieldErrors;
 	if (fieldErrors && typeof fieldErrors === 'object' && !Array.isArray(fieldErrors)) {
-		for (const [field, entries] of Object.entries(fieldErrors as IDataObject)) {
-			for (const entry of Array.isArray(entries) ? entries : [entries]) {
-				lines.push(`${field}: ${describe(entry as FusionAuthErrorEntry)}`);
+		for (const [field, list] of Object.entries(fieldErrors as IDataObject)) {
+			for (const entry of Array.isArray(list) ? list : [list]) {
+				if (entry && typeof entry === 'object') entries.push({ field, entry: entry as FusionAuthErrorEntry });
 			}
 		}
 	}
 	const generalErrors = body.generalErrors;
 	if (Array.isArray(generalErrors)) {
-		for (const entry of generalErrors) lines.push(describe(entry as FusionAuthErrorEntry));
+		for (const entry of generalErrors) {
+			if (entry && typeof entry === 'object') entries.push({ entry: entry as FusionAuthErrorEntry });
+		}
 	}
-	return lines;
+	return entries;
+}
+
+/** FusionAuth's codes already carry brackets (`[blank]code`, `[TenantIdRequired]`): shown as they are. */
+function showCode(code: string): string {
+	return code.startsWith('[') ? code : `[${code}]`;
+}
+
+/** FusionAuth's `field: message [code]` lines from a 400 body's fieldErrors and generalErrors. */
+export function listFusionAuthErrors(body: IDataObject | undefined): string[] {
+	return errorEntries(body).map(({ field, entry }) => {
+		const text = [entry.message, entry.code ? showCode(String(entry.code)) : undefined].filter(Boolean).join(' ');
+		return field === undefined ? text : `${field}: ${text}`;
+	});
 }
 
 function hasErrorCode(body: IDataObject | undefined, code: string): boolean {
-	return listFusionAuthErrors(body).some((line) => line.includes(`[${code}]`));
+	return errorEntries(body).some(({ entry }) => entry.code === code || entry.code === `[${code}]`);
 }
 
 function firstMessage(body: IDataObject | undefined): string | undefined {
-	const generalErrors = body?.generalErrors;
-	if (Array.isArray(generalErrors) && generalErrors.length > 0) {
-		const message = (generalErrors[0] as FusionAuthErrorEntry).message;
-		if (message) return message;
-	}
-	const fieldErrors = body?.fieldErrors;
-	if (fieldErrors && typeof fieldErrors === 'object') {
-		for (const entries of Object.values(fieldErrors as IDataObject)) {
-			const first = (Array.isArray(entries) ? entries[0] : entries) as FusionAuthErrorEntry;
-			if (first?.message) return first.message;
-		}
-	}
+	const entries = errorEntries(body);
+	// A general error says what went wrong overall; a field error only about one field.
+	const general = entries.find(({ field, entry }) => field === undefined && entry.message);
+	const first = general ?? entries.find(({ entry }) => entry.message);
+	if (first) return String(first.entry.message);
 	return typeof body?.message === 'string' ? body.message : undefined;
 }
 

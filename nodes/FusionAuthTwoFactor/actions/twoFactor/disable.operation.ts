@@ -51,7 +51,7 @@ export const disable: FusionAuthOperation = {
 		}
 		const code = parameters.requiredString('code');
 		if (parameters.apiVersion === 'legacy') {
-			return { method: 'DELETE', path, authentication, query: { code } };
+			return { method: 'DELETE', path, authentication, query: { code }, statusMessages: { 404: 'User not found' } };
 		}
 		return {
 			method: 'DELETE',

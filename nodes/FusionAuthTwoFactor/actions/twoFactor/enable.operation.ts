@@ -141,6 +141,7 @@ export const enable: FusionAuthOperation = {
 					delivery: parameters.option('delivery', 'None'),
 					secret: parameters.requiredString('secret'),
 				},
+				statusMessages: { 404: 'User not found' },
 			};
 		}
 
