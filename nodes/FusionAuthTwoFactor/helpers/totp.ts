@@ -2,10 +2,17 @@ import { createHmac } from 'crypto';
 
 const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-/** Decodes RFC 4648 Base32 (case and white space ignored, padding optional); `undefined` if not Base32. */
+/** Lengths of unpadded Base32 text that no whole number of bytes encodes to (RFC 4648 section 6). */
+const IMPOSSIBLE_BASE32_REMAINDERS = new Set([1, 3, 6]);
+
+/**
+ * Decodes RFC 4648 Base32 (case, white space and dashes ignored, padding optional);
+ * `undefined` if the text is not Base32.
+ */
 export function decodeBase32(text: string): Buffer | undefined {
 	const clean = text.replace(/[\s-]/g, '').replace(/=+$/, '').toUpperCase();
 	if (clean === '' || /[^A-Z2-7]/.test(clean)) return undefined;
+	if (IMPOSSIBLE_BASE32_REMAINDERS.has(clean.length % 8)) return undefined;
 	const bytes: number[] = [];
 	let buffer = 0;
 	let bits = 0;
@@ -41,6 +48,8 @@ export function encodeBase32(bytes: Buffer): string {
 export function decodeBase64(text: string): Buffer | undefined {
 	const clean = text.replace(/\s/g, '');
 	if (clean === '' || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(clean)) return undefined;
+	// One character past a whole group carries only 6 bits: not a byte.
+	if (clean.replace(/=+$/, '').length % 4 === 1) return undefined;
 	return Buffer.from(clean.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
 }
 
@@ -52,8 +61,11 @@ export interface TotpOptions {
 	algorithm?: 'sha1' | 'sha256' | 'sha512';
 }
 
-/** RFC 4226 HOTP value for a counter. */
+/** RFC 4226 HOTP value for a counter (a whole number from 0 up). */
 export function hotp(key: Buffer, counter: number, digits = 6, algorithm: TotpOptions['algorithm'] = 'sha1'): string {
+	if (!Number.isSafeInteger(counter) || counter < 0) {
+		throw new RangeError(`The HOTP counter must be a whole number from 0 up, not ${counter}`);
+	}
 	const message = Buffer.alloc(8);
 	message.writeBigUInt64BE(BigInt(counter));
 	const digest = createHmac(algorithm, key).update(message).digest();
@@ -72,7 +84,10 @@ export interface TotpCode {
 	validUntil: Date;
 }
 
-/** RFC 6238 TOTP for the given time: the code and the window it is valid in. */
+/**
+ * RFC 6238 TOTP for the given time (T0 = 0, the Unix epoch): the code and the window it is
+ * valid in. Times before the epoch have no code.
+ */
 export function totp(key: Buffer, time: Date, options: TotpOptions = {}): TotpCode {
 	const timeStep = options.timeStep ?? 30;
 	const counter = Math.floor(time.getTime() / 1000 / timeStep);

@@ -50,8 +50,8 @@ export const generate: FusionAuthOperation = {
 
 	request(parameters: ItemParameters): FusionAuthRequest {
 		// Checked before the request, so a half-filled pair fails without asking FusionAuth.
-		const issuer = parameters.additionalString('issuer', { raw: true });
-		const accountName = parameters.additionalString('accountName', { raw: true });
+		const issuer = parameters.additionalString('issuer');
+		const accountName = parameters.additionalString('accountName');
 		if ((issuer === undefined) !== (accountName === undefined)) {
 			parameters.fail(issuer === undefined ? 'issuer' : 'accountName', 'is needed too, to build the otpauth URI');
 		}
@@ -64,10 +64,14 @@ export const generate: FusionAuthOperation = {
 
 	output(response: FusionAuthResponse, parameters: ItemParameters): IDataObject {
 		const body = response.body ?? {};
-		const issuer = parameters.additionalString('issuer', { raw: true });
-		const accountName = parameters.additionalString('accountName', { raw: true });
+		const issuer = parameters.additionalString('issuer');
+		const accountName = parameters.additionalString('accountName');
 		if (issuer === undefined || accountName === undefined) return body;
-		let base32 = typeof body.secretBase32Encoded === 'string' ? body.secretBase32Encoded : undefined;
+		let base32 =
+			typeof body.secretBase32Encoded === 'string' && body.secretBase32Encoded.trim() !== ''
+				? body.secretBase32Encoded
+				: undefined;
+		// Servers that return only the Base64 secret: authenticator apps want Base32.
 		if (base32 === undefined && typeof body.secret === 'string') {
 			const bytes = decodeBase64(body.secret);
 			if (bytes) base32 = encodeBase32(bytes);

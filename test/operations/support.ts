@@ -1,0 +1,76 @@
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import type { RunOptions, RunResult } from '../harness/n8n';
+import { runNode } from '../harness/n8n';
+import type { RecordedRequest, RecordingServer } from '../harness/recordingServer';
+
+export const API_KEY = 'operations-api-key-4e7b1d';
+export const TENANT_ID = '9f3b2a1c-6d5e-4f70-8a9b-0c1d2e3f4a5b';
+export const USER_ID = '2c1e1e39-0ae7-4a9b-8e0d-6d0f8a4b1f52';
+export const APPLICATION_ID = '85a03867-dccf-4882-adde-1a79aeec50df';
+export const TWO_FACTOR_ID = 'YkQY5Gsyo4RlfmDciBGRmvfj3RmatUqrbjoIZ19fmw4';
+export const ACCESS_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcGVyYXRpb25zIn0.YWNjZXNzLXRva2Vu';
+
+export interface RunWithOptions extends Omit<RunOptions, 'parameters' | 'credentials'> {
+	tenantId?: string;
+}
+
+/** Runs the node with the current API by default, against the given server, with the test credential. */
+export async function runAgainst(
+	server: RecordingServer,
+	parameters: INodeParameters,
+	options: RunWithOptions = {},
+): Promise<RunResult> {
+	const { tenantId = TENANT_ID, ...rest } = options;
+	return await runNode({
+		...rest,
+		parameters: { apiVersion: 'current', ...parameters },
+		credentials: { baseUrl: server.url, apiKey: API_KEY, tenantId },
+	});
+}
+
+function header(request: RecordedRequest, name: string): string | undefined {
+	const value = request.headers[name];
+	return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The parts of a request that decide what FusionAuth does with it. */
+export interface Wire {
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	authorization: string | undefined;
+	tenantId: string | undefined;
+	/** Only when there is a body. */
+	contentType: string | undefined;
+	body: unknown;
+}
+
+export function wire(request: RecordedRequest): Wire {
+	const hasBody = request.rawBody !== '';
+	return {
+		method: request.method,
+		path: request.path,
+		query: request.query,
+		authorization: header(request, 'authorization'),
+		tenantId: header(request, 'x-fusionauth-tenantid'),
+		contentType: hasBody ? header(request, 'content-type') : undefined,
+		body: request.body ?? (hasBody ? request.rawBody : undefined),
+	};
+}
+
+/** Everything of a run a user or a log could see: output and error items, the error's texts and data. */
+export function visibleText(result: RunResult): string {
+	const error = result.error;
+	return JSON.stringify({
+		output: result.output.map((item) => item.json),
+		errorOutput: result.errorOutput.map((item) => item.json),
+		message: error?.message,
+		description: error?.description,
+		data: (error?.context as IDataObject | undefined)?.data,
+	});
+}
+
+export function outputJson(result: RunResult): IDataObject[] {
+	return result.output.map((item) => item.json);
+}
