@@ -4,10 +4,18 @@ import type { ApiVersion } from '../helpers/parameters';
 import { generateTotp } from './code/generateTotp.operation';
 import { send } from './code/send.operation';
 import { sendForLogin } from './code/sendForLogin.operation';
+import { complete as completeLogin } from './login/complete.operation';
+import { getStatus as getLoginStatus } from './login/getStatus.operation';
+import { start as startLogin } from './login/start.operation';
 import type { FusionAuthOperation, Resource } from './operation';
+import { generate as generateRecoveryCodes } from './recoveryCode/generate.operation';
+import { get as getRecoveryCodes } from './recoveryCode/get.operation';
 import { generate as generateSecret } from './secret/generate.operation';
 import { disable } from './twoFactor/disable.operation';
 import { enable } from './twoFactor/enable.operation';
+import { update } from './twoFactor/update.operation';
+import { get as getUser } from './user/get.operation';
+import { getMany as getManyUsers } from './user/getMany.operation';
 
 export const DEFAULT_CONCURRENCY = 5;
 
@@ -15,10 +23,18 @@ export const DEFAULT_CONCURRENCY = 5;
 export const operations: FusionAuthOperation[] = [
 	enable,
 	disable,
+	update,
 	generateSecret,
 	send,
 	sendForLogin,
 	generateTotp,
+	generateRecoveryCodes,
+	getRecoveryCodes,
+	startLogin,
+	completeLogin,
+	getLoginStatus,
+	getUser,
+	getManyUsers,
 ];
 
 const resources: Array<INodePropertyOptions & { value: Resource }> = [

@@ -1,0 +1,109 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ItemParameters } from '../../helpers/parameters';
+import type { FusionAuthRequest, FusionAuthResponse } from '../../transport/request';
+import { applicationIdField, twoFactorIdProperty } from '../common.descriptions';
+import type { FusionAuthOperation } from '../operation';
+
+/** Successful statuses that still ask something of the user (FusionAuth's Login API). */
+export const loginStatusMeanings: Record<number, string> = {
+	202: 'The user is logged in but not registered for the application given as applicationId',
+	203: 'The user is logged in but must change their password first; see changePasswordId and changePasswordReason',
+	212: "The user is logged in but has not verified their email address; see emailVerificationId",
+	213: "The user is logged in but has not verified their registration for the application; see registrationVerificationId",
+};
+
+export const complete: FusionAuthOperation = {
+	resource: 'login',
+	option: {
+		name: 'Complete',
+		value: 'complete',
+		action: 'Complete a two factor login',
+		description:
+			'Finish a login that waits for two factor with a code or a recovery code; returns the login response with its tokens',
+	},
+	apiVersions: ['current'],
+	handsOutCredentials: true,
+	properties: [
+		twoFactorIdProperty,
+		{
+			displayName: 'Code',
+			name: 'code',
+			type: 'string',
+			required: true,
+			default: '',
+			description:
+				'The code from the authenticator app or the one sent by email or SMS, or one of the recovery codes',
+		},
+		{
+			displayName: 'Additional Fields',
+			name: 'additionalFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			options: [
+				applicationIdField,
+				{
+					displayName: 'IP Address',
+					name: 'ipAddress',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. 192.0.2.10',
+					description: "The end user's IP address, for FusionAuth's login records",
+				},
+				{
+					displayName: 'No JWT',
+					name: 'noJWT',
+					type: 'boolean',
+					default: false,
+					description: 'Whether to complete the login without FusionAuth issuing a JWT',
+				},
+				{
+					displayName: 'Trust Computer',
+					name: 'trustComputer',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether FusionAuth should trust this device and skip two factor for a while; the response then carries a twoFactorTrustId',
+				},
+			],
+		},
+	],
+
+	request(parameters: ItemParameters): FusionAuthRequest {
+		const body: IDataObject = {
+			twoFactorId: parameters.requiredString('twoFactorId'),
+			code: parameters.requiredString('code'),
+		};
+		const applicationId = parameters.additionalString('applicationId', { uuid: true });
+		if (applicationId !== undefined) body.applicationId = applicationId;
+		const trustComputer = parameters.additionalBoolean('trustComputer');
+		if (trustComputer !== undefined) body.trustComputer = trustComputer;
+		const ipAddress = parameters.additionalString('ipAddress');
+		if (ipAddress !== undefined) body.ipAddress = ipAddress;
+		const noJWT = parameters.additionalBoolean('noJWT');
+		if (noJWT !== undefined) body.noJWT = noJWT;
+		return {
+			method: 'POST',
+			path: ['two-factor', 'login'],
+			// FusionAuth needs no credentials here, and its own client sends none.
+			authentication: { type: 'none' },
+			body,
+			statusMessages: {
+				404: 'Two factor login not found: the twoFactorId is unknown or has expired, so the user must log in again',
+				409: 'The user is locked: an action such as too many failed two factor attempts prevents this login',
+				410: 'The user has expired: FusionAuth does not log in a user whose account has expired',
+				421: 'The two factor code is invalid or expired',
+			},
+		};
+	},
+
+	output(response: FusionAuthResponse): IDataObject {
+		const meaning = loginStatusMeanings[response.statusCode];
+		return {
+			...(response.body ?? {}),
+			statusCode: response.statusCode,
+			...(meaning ? { statusMeaning: meaning } : {}),
+		};
+	},
+};

@@ -1,0 +1,152 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ItemParameters } from '../../helpers/parameters';
+import type { FusionAuthRequest } from '../../transport/request';
+import { applicationIdField, uuidPlaceholder } from '../common.descriptions';
+import type { FusionAuthOperation } from '../operation';
+import { bodyOrSuccess } from '../operation';
+
+/** The `state` field: a JSON object, given as an object or as JSON text. */
+function readState(parameters: ItemParameters): IDataObject | undefined {
+	const value = parameters.collection().state as unknown;
+	if (value === undefined || value === null || value === '') return undefined;
+	let parsed: unknown = value;
+	if (typeof value === 'string') {
+		if (value.trim() === '') return undefined;
+		try {
+			parsed = JSON.parse(value);
+		} catch {
+			parameters.fail('state', 'must be valid JSON, such as {"redirect": "/account"}');
+		}
+	}
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+		parameters.fail('state', 'must be a JSON object, such as {"redirect": "/account"}');
+	}
+	return parsed as IDataObject;
+}
+
+export const start: FusionAuthOperation = {
+	resource: 'login',
+	option: {
+		name: 'Start',
+		value: 'start',
+		action: 'Start a two factor login',
+		description:
+			'Begin a two factor login for a user outside a password login; returns the twoFactorId and the methods to send a code to',
+	},
+	apiVersions: ['current'],
+	properties: [
+		{
+			displayName: 'Start By',
+			name: 'startBy',
+			type: 'options',
+			options: [
+				{ name: 'User ID', value: 'userId', description: "The user's ID (UUID)" },
+				{
+					name: 'Login ID',
+					value: 'loginId',
+					description: "The user's email address, username or phone number",
+				},
+			],
+			default: 'userId',
+		},
+		{
+			displayName: 'User ID',
+			name: 'userId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: uuidPlaceholder,
+			description: 'The ID (UUID) of the FusionAuth user',
+			displayOptions: { show: { startBy: ['userId'] } },
+		},
+		{
+			displayName: 'Login ID',
+			name: 'loginId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. jane@example.com',
+			description: "The user's email address, username or phone number",
+			displayOptions: { show: { startBy: ['loginId'] } },
+		},
+		{
+			...applicationIdField,
+			description: 'The ID (UUID) of the application the user logs in to; its two factor settings apply',
+		},
+		{
+			displayName: 'Additional Fields',
+			name: 'additionalFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			options: [
+				{
+					displayName: 'Code',
+					name: 'code',
+					type: 'string',
+					default: '',
+					description:
+						'A code of your own for this login, to deliver out of band; FusionAuth generates one when empty',
+				},
+				{
+					displayName: 'Login ID Types',
+					name: 'loginIdTypes',
+					type: 'multiOptions',
+					options: [
+						{ name: 'Email', value: 'email' },
+						{ name: 'Phone Number', value: 'phoneNumber' },
+						{ name: 'Username', value: 'username' },
+					],
+					default: [],
+					description:
+						'Which kinds of identity Login ID may be (FusionAuth 1.59 and later); FusionAuth tries email and username when empty',
+				},
+				{
+					displayName: 'State',
+					name: 'state',
+					type: 'json',
+					default: '',
+					description: 'A JSON object that FusionAuth returns with the completed login',
+				},
+				{
+					displayName: 'Trust Challenge',
+					name: 'trustChallenge',
+					type: 'string',
+					default: '',
+					description:
+						'A value to bind the login to; the same value must accompany the trust token when it is used',
+				},
+			],
+		},
+	],
+
+	request(parameters: ItemParameters): FusionAuthRequest {
+		const body: IDataObject = {};
+		if (parameters.option<'userId' | 'loginId'>('startBy', 'userId') === 'loginId') {
+			body.loginId = parameters.requiredString('loginId');
+			const types = parameters.collection().loginIdTypes;
+			if (types !== undefined && !Array.isArray(types)) parameters.fail('loginIdTypes', 'must be a list');
+			if (Array.isArray(types) && types.length > 0) body.loginIdTypes = types;
+		} else {
+			body.userId = parameters.requiredString('userId', { uuid: true });
+		}
+		const applicationId = parameters.optionalString('applicationId', { uuid: true });
+		if (applicationId !== undefined) body.applicationId = applicationId;
+		const code = parameters.additionalString('code');
+		if (code !== undefined) body.code = code;
+		const state = readState(parameters);
+		if (state !== undefined) body.state = state;
+		const trustChallenge = parameters.additionalString('trustChallenge');
+		if (trustChallenge !== undefined) body.trustChallenge = trustChallenge;
+		return {
+			method: 'POST',
+			path: ['two-factor', 'start'],
+			authentication: { type: 'apiKey' },
+			body,
+			statusMessages: { 404: 'User not found' },
+		};
+	},
+
+	output: bodyOrSuccess,
+};

@@ -1,0 +1,54 @@
+import type { ItemParameters } from '../../helpers/parameters';
+import type { FusionAuthRequest } from '../../transport/request';
+import { userIdProperty } from '../common.descriptions';
+import type { FusionAuthOperation } from '../operation';
+import { bodyOrSuccess } from '../operation';
+
+export const update: FusionAuthOperation = {
+	resource: 'twoFactor',
+	option: {
+		name: 'Update',
+		value: 'update',
+		action: 'Rename a two factor method',
+		description: "Change the name of one of a user's two factor methods (FusionAuth 1.68 and later)",
+	},
+	apiVersions: ['current'],
+	properties: [
+		userIdProperty(),
+		{
+			displayName: 'Method ID',
+			name: 'methodId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. 2KSZ',
+			description: "The ID of the method to rename (see the user's twoFactor.methods)",
+		},
+		{
+			displayName: 'Name',
+			name: 'name',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. Work phone',
+			description: 'The new name of the method, as the user will see it',
+		},
+	],
+
+	request(parameters: ItemParameters): FusionAuthRequest {
+		const userId = parameters.requiredString('userId', { uuid: true });
+		const methodId = parameters.requiredString('methodId');
+		const name = parameters.requiredString('name');
+		return {
+			method: 'PUT',
+			path: ['user', 'two-factor', parameters.pathSegment('userId', userId)],
+			// FusionAuth's documentation puts methodId in the query, its client in the body: send both.
+			query: { methodId },
+			body: { methodId, name },
+			authentication: { type: 'apiKey' },
+			statusMessages: { 404: 'User not found' },
+		};
+	},
+
+	output: bodyOrSuccess,
+};

@@ -1,0 +1,33 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ItemParameters } from '../../helpers/parameters';
+import { asUser, userItem } from '../../helpers/user';
+import type { FusionAuthRequest, FusionAuthResponse } from '../../transport/request';
+import { userIdProperty } from '../common.descriptions';
+import type { FusionAuthOperation } from '../operation';
+
+export const get: FusionAuthOperation = {
+	resource: 'user',
+	option: {
+		name: 'Get',
+		value: 'get',
+		action: 'Get a user',
+		description: 'Retrieve a user, with twoFactorEnabled and twoFactorMethods added for either API generation',
+	},
+	apiVersions: ['current', 'legacy'],
+	properties: [userIdProperty()],
+
+	request(parameters: ItemParameters): FusionAuthRequest {
+		const userId = parameters.requiredString('userId', { uuid: true });
+		return {
+			method: 'GET',
+			path: ['user', parameters.pathSegment('userId', userId)],
+			authentication: { type: 'apiKey' },
+			statusMessages: { 404: 'User not found' },
+		};
+	},
+
+	output(response: FusionAuthResponse): IDataObject {
+		return userItem(asUser(response.body?.user) ?? {});
+	},
+};

@@ -1,0 +1,155 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ApiVersion, ItemParameters } from '../../helpers/parameters';
+import type { TwoFactorStatus } from '../../helpers/user';
+import { asUser, matchesTwoFactorStatus, userItem } from '../../helpers/user';
+import type { FusionAuthTransport } from '../../transport';
+import type { FusionAuthRequest } from '../../transport/request';
+import type { FusionAuthOperation } from '../operation';
+
+/** Users asked for per search request. */
+export const USER_SEARCH_PAGE_SIZE = 100;
+
+/** Elasticsearch reports at most this many hits as `total` unless asked for an accurate one. */
+const ELASTICSEARCH_TOTAL_CAP = 10_000;
+
+/** The Elasticsearch clause that selects the users with the wanted two factor status. */
+export function serverSideClause(status: TwoFactorStatus, apiVersion: ApiVersion): string | undefined {
+	if (status === 'any') return undefined;
+	if (apiVersion === 'legacy') return `twoFactorEnabled:${status === 'enabled'}`;
+	return status === 'enabled' ? '_exists_:twoFactor.methods' : '!(_exists_:twoFactor.methods)';
+}
+
+function combineQuery(queryString: string, clause: string | undefined): string {
+	if (clause === undefined) return queryString;
+	if (queryString === '*') return clause;
+	return `(${queryString}) AND ${clause}`;
+}
+
+export const getMany: FusionAuthOperation = {
+	resource: 'user',
+	option: {
+		name: 'Get Many',
+		value: 'getMany',
+		action: 'Get many users by two factor status',
+		description:
+			'Find users with or without two factor, for example to remind those who have not enrolled; one item per user',
+	},
+	apiVersions: ['current', 'legacy'],
+	properties: [
+		{
+			displayName: 'Two Factor Status',
+			name: 'twoFactorStatus',
+			type: 'options',
+			options: [
+				{ name: 'Not Enabled', value: 'notEnabled', description: 'Users without any two factor method' },
+				{ name: 'Enabled', value: 'enabled', description: 'Users with at least one two factor method' },
+				{ name: 'Any', value: 'any', description: 'Every user the query finds' },
+			],
+			default: 'notEnabled',
+		},
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { returnAll: [false] } },
+		},
+		{
+			displayName: 'Additional Fields',
+			name: 'additionalFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			options: [
+				{
+					displayName: 'Query String',
+					name: 'queryString',
+					type: 'string',
+					default: '*',
+					placeholder: 'e.g. active:true',
+					description:
+						"Which users to search, in FusionAuth's query string syntax (Elasticsearch), or text to match with the database search engine. * finds every user.",
+				},
+				{
+					displayName: 'Server Side Filter',
+					name: 'serverSideFilter',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether to add the two factor condition to the query string, so that FusionAuth sends only matching users. Needs the Elasticsearch search engine; users are filtered on this side either way.',
+				},
+			],
+		},
+	],
+
+	async execute(
+		parameters: ItemParameters,
+		getTransport: () => Promise<FusionAuthTransport>,
+	): Promise<IDataObject[]> {
+		const status = parameters.option<TwoFactorStatus>('twoFactorStatus', 'notEnabled');
+		if (!['notEnabled', 'enabled', 'any'].includes(status)) {
+			parameters.fail('twoFactorStatus', 'must be notEnabled, enabled or any');
+		}
+		const returnAll = parameters.boolean('returnAll', false);
+		let limit = Number.POSITIVE_INFINITY;
+		if (!returnAll) {
+			limit = parameters.number('limit', 50);
+			if (!Number.isInteger(limit) || limit < 1) parameters.fail('limit', 'must be a whole number of 1 or more');
+		}
+		const serverSideFilter = parameters.additionalBoolean('serverSideFilter') ?? false;
+		const queryString = combineQuery(
+			parameters.additionalString('queryString') ?? '*',
+			serverSideFilter ? serverSideClause(status, parameters.apiVersion) : undefined,
+		);
+		// When every user FusionAuth returns is wanted, a small limit needs only a small page.
+		const everyUserMatches = status === 'any' || serverSideFilter;
+		const pageSize = everyUserMatches ? Math.min(USER_SEARCH_PAGE_SIZE, limit) : USER_SEARCH_PAGE_SIZE;
+
+		const transport = await getTransport();
+		const found: IDataObject[] = [];
+		let startRow = 0;
+		let nextResults: string | undefined;
+		for (;;) {
+			// A nextResults token carries the query and position itself: FusionAuth takes nothing else with it.
+			const search: IDataObject =
+				nextResults !== undefined
+					? { nextResults, numberOfResults: pageSize }
+					: { queryString, numberOfResults: pageSize, startRow };
+			const request: FusionAuthRequest = {
+				method: 'POST',
+				path: ['user', 'search'],
+				authentication: { type: 'apiKey' },
+				body: { search },
+			};
+			const response = await transport.send(request, parameters.itemIndex);
+			const body = response.body ?? {};
+			const users = Array.isArray(body.users) ? (body.users as unknown[]) : [];
+			for (const entry of users) {
+				const user = asUser(entry);
+				if (user === undefined || !matchesTwoFactorStatus(user, status)) continue;
+				found.push(userItem(user));
+				if (found.length >= limit) return found;
+			}
+			startRow += users.length;
+			const total = typeof body.total === 'number' ? body.total : undefined;
+			const token = typeof body.nextResults === 'string' && body.nextResults !== '' ? body.nextResults : undefined;
+			if (users.length < pageSize) return found;
+			// Elasticsearch caps total at 10,000; with a token, that total says nothing about the end.
+			const totalIsCapped = total === ELASTICSEARCH_TOTAL_CAP && token !== undefined;
+			if (total !== undefined && startRow >= total && !totalIsCapped) return found;
+			// A server that hands back the token it was given would never end.
+			if (token !== undefined && token === nextResults) return found;
+			nextResults = token;
+		}
+	},
+};
