@@ -64,7 +64,7 @@ describe('faults', () => {
 		expect(response.status).toBe(503);
 		expect(response.headers.get('retry-after')).toBe('7');
 		expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-		expect((await response.json()).generalErrors).toHaveLength(1);
+		expect(((await response.json()) as { generalErrors: unknown[] }).generalErrors).toHaveLength(1);
 		expect(await outcomes(2)).toEqual([503, 200]);
 	});
 
