@@ -100,8 +100,13 @@ afterAll(async () => {
 
 beforeEach(() => server.reset());
 
+/** Retries off: these tests are about what an answer means, not how often it is asked for. */
+function noRetries(parameters: INodeParameters): INodeParameters {
+	return { ...parameters, options: { retries: 0, ...(parameters.options as object) } };
+}
+
 async function run(parameters: INodeParameters, extra: Partial<Parameters<typeof runNode>[0]> = {}): Promise<RunResult> {
-	return await runNode({ parameters, credentials: { baseUrl: server.url, apiKey: API_KEY }, ...extra });
+	return await runNode({ parameters: noRetries(parameters), credentials: { baseUrl: server.url, apiKey: API_KEY }, ...extra });
 }
 
 function expectNodeApiError(result: RunResult, httpCode: string | undefined, itemIndex = 0) {
@@ -257,7 +262,7 @@ describe('statuses that do not depend on the endpoint', () => {
 		await new Promise<void>((resolve) => closed.close(() => resolve()));
 
 		const result = await runNode({
-			parameters: enableCurrent,
+			parameters: noRetries(enableCurrent),
 			credentials: { baseUrl: `http://127.0.0.1:${port}/fusionauth/`, apiKey: API_KEY },
 		});
 		const error = expectNodeApiError(result, undefined);
