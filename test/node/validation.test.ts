@@ -74,6 +74,11 @@ const cases: ValidationCase[] = [
 	// code.sendForLogin
 	{ name: 'send for login: blank twoFactorId', parameters: { ...sendForLoginCurrent, twoFactorId: FROM_ITEM }, good: 'tfid-1', bad: '  ', label: 'Two Factor ID', field: 'twoFactorId', problem: required },
 	{ name: 'send for login: blank methodId', parameters: { ...sendForLoginCurrent, methodId: FROM_ITEM }, good: '2KSZ', bad: '', label: 'Method ID', field: 'methodId', problem: required },
+	// Values that cannot be sent as they are
+	{ name: 'enable: a JWT with a space inside', parameters: { ...enableCurrent, authenticateWith: 'jwt', jwt: FROM_ITEM }, good: JWT, bad: 'eyJ.a b.sig', label: 'JWT', field: 'jwt', problem: /must be one token/ },
+	{ name: 'generate secret: a JWT with a line break inside', parameters: { resource: 'secret', operation: 'generate', authenticateWith: 'jwt', jwt: FROM_ITEM }, good: JWT, bad: 'eyJ.abc\r\nX-Injected: 1', label: 'JWT', field: 'jwt', problem: /must be one token/ },
+	{ name: 'send for login: a twoFactorId with an unpaired surrogate', parameters: { ...sendForLoginCurrent, twoFactorId: FROM_ITEM }, good: 'tfid-1', bad: 'tf\uD800id', label: 'Two Factor ID', field: 'twoFactorId', problem: /unpaired UTF-16 surrogate/ },
+	{ name: 'disable: a methodId with an unpaired surrogate', parameters: { ...disableCurrent, methodId: FROM_ITEM }, good: '2KSZ', bad: '\uDC002KSZ', label: 'Method ID', field: 'methodId', problem: /unpaired UTF-16 surrogate/ },
 	{ name: 'legacy send for login: blank twoFactorId', parameters: { ...sendForLoginLegacy, twoFactorId: FROM_ITEM }, good: 'tfid-1', bad: '', label: 'Two Factor ID', field: 'twoFactorId', problem: required },
 ];
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Authentication, PathSegment } from '../transport/request';
-import { isUuid, quoteValue } from './validation';
+import { isSingleToken, isUuid, isWellFormedText, quoteValue } from './validation';
 
 export type ApiVersion = 'current' | 'legacy';
 
@@ -61,6 +61,7 @@ export class ItemParameters {
 		}
 		const text = options.raw ? String(value) : String(value).trim();
 		if (text === '') return undefined;
+		if (!isWellFormedText(text)) this.fail(field, 'contains a broken character (an unpaired UTF-16 surrogate)');
 		if (options.uuid && !isUuid(text)) {
 			this.fail(field, `must be a UUID such as 2c1e1e39-0ae7-4a9b-8e0d-6d0f8a4b1f52, not ${quoteValue(text)}`);
 		}
@@ -83,7 +84,10 @@ export class ItemParameters {
 	requiredSecret(field: string): string {
 		const value = this.context.getNodeParameter(field, this.itemIndex, '');
 		if (typeof value !== 'string' || value.trim() === '') this.fail(field, 'is required');
-		return (value as string).trim();
+		const token = (value as string).trim();
+		// The value itself is never shown: it is a credential.
+		if (!isSingleToken(token)) this.fail(field, 'must be one token, without spaces, line breaks or other characters a header cannot carry');
+		return token;
 	}
 
 	option<T extends string>(field: string, fallback: T): T {
