@@ -283,6 +283,19 @@ describe('enable two factor', () => {
 		expect(JSON.parse(none.text).generalErrors[0].code).toBe('[missing]');
 	});
 
+	it('returns a login code with the recovery codes when a twoFactorId is sent (1.42+), and that code completes the login', async () => {
+		const started = await client.startTwoFactorLogin({ userId: nora.id });
+		const { response: secret } = await client.generateTwoFactorSecret();
+		const code = totp(base64Decode(secret.secret as string) as Buffer, clock);
+		const enabled = await client.enableTwoFactor(nora.id, { method: 'authenticator', code, secret: secret.secret, twoFactorId: started.response.twoFactorId });
+		expect(enabled.response.recoveryCodes).toHaveLength(10);
+		expect(enabled.response.code).toMatch(/^\d{6}$/);
+		const login = await client.twoFactorLogin({ twoFactorId: started.response.twoFactorId, code: enabled.response.code });
+		expect(login.statusCode).toBe(200);
+		const unknown = await failure(client.enableTwoFactor(alice.id, { method: 'email', email: 'x@example.com', code: '123456', twoFactorId: 'nope' }));
+		expect(fieldCodes(unknown)).toEqual({ twoFactorId: ['[invalid]twoFactorId'] });
+	});
+
 	it('enables with a JWT on POST /api/user/two-factor and refuses a JWT with a user id in the path', async () => {
 		const jwt = sim.issueJwt(nora.id);
 		const { response: secret } = await client.generateTwoFactorSecretUsingJWT(jwt);
@@ -483,6 +496,17 @@ describe('two-factor login', () => {
 			expect((await failure(client.twoFactorLogin({ twoFactorId, code: first }))).statusCode).toBe(421);
 		}
 		expect((await client.twoFactorLogin({ twoFactorId, code: second.code })).statusCode).toBe(200);
+	});
+
+	it('accepts a recovery code once to complete a login, keeps the methods, and refuses it the second time', async () => {
+		const [recoveryCode, otherCode] = sim.users.get(alice.id)?.recoveryCodes ?? [];
+		const first = await client.login({ loginId: alice.email, password: DEMO_PASSWORD });
+		expect((await client.twoFactorLogin({ twoFactorId: first.response.twoFactorId, code: recoveryCode })).statusCode).toBe(200);
+		expect(sim.users.get(alice.id)?.recoveryCodes).toHaveLength(9);
+		expect(sim.users.get(alice.id)?.methods).toHaveLength(1);
+		const second = await client.login({ loginId: alice.email, password: DEMO_PASSWORD });
+		expect((await failure(client.twoFactorLogin({ twoFactorId: second.response.twoFactorId, code: recoveryCode }))).statusCode).toBe(421);
+		expect((await client.twoFactorLogin({ twoFactorId: second.response.twoFactorId, code: otherCode })).statusCode).toBe(200);
 	});
 
 	it('logs in with a TOTP code from the authenticator', async () => {
