@@ -5,6 +5,11 @@
  *
  * Behaviour follows FusionAuth's API documentation; where the documentation is silent
  * (some error codes and messages), the answer is a close, plausible FusionAuth-style one.
+ * Those guesses: [duplicate]method|email|mobilePhone on enable, [tooLong]name,
+ * [TenantIdInvalid] for a tenant header naming no tenant (also when empty), [missing] for a
+ * missing JSON body, [tooLarge]search.startRow past the search window, [invalid]search.nextResults,
+ * [notEnabled]userId on the legacy send, the 409 body after too many failed codes, the 503 body,
+ * and the legacy TOTP key being the Base64-decoded secret.
  */
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
