@@ -1,8 +1,19 @@
-import { readFileSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import path from 'path';
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
-export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
+/** The package's folder: the nearest one up with its package.json (also from compiled `.build/`). */
+function findPackageRoot(start: string): string {
+	for (let folder = start; ; folder = path.dirname(folder)) {
+		const manifest = path.join(folder, 'package.json');
+		if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'n8n-nodes-fusionauth') {
+			return folder;
+		}
+		if (path.dirname(folder) === folder) throw new Error(`No n8n-nodes-fusionauth package.json above ${start}`);
+	}
+}
+
+export const PACKAGE_ROOT = findPackageRoot(__dirname);
 
 interface PackageJson {
 	name: string;
