@@ -127,6 +127,18 @@ export class TestNodeTypes implements INodeTypes {
 
 	constructor(loaded: LoadedPackage) {
 		this.types = { ...loaded.nodes, [START_TYPE]: itemsSource };
+		// The tool variant n8n derives from a node with usableAsTool: same node, type and name
+		// ending in `Tool` (what `@tool` display options and the node's own checks look at).
+		for (const [name, type] of Object.entries(loaded.nodes)) {
+			if (!type.description.usableAsTool) continue;
+			const tool = Object.create(type) as INodeType;
+			tool.description = {
+				...type.description,
+				name: `${type.description.name}Tool`,
+				displayName: `${type.description.displayName} Tool`,
+			};
+			this.types[`${name}Tool`] = tool;
+		}
 	}
 
 	getByName(nodeType: string): INodeType {
