@@ -173,6 +173,33 @@ export function buildProperties(): INodeProperties[] {
 					'How many items are sent to FusionAuth at the same time. 1 sends one item after another.',
 			},
 			{
+				displayName: 'Max Retry Wait (Seconds)',
+				name: 'maxRetryWait',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 60,
+				description:
+					'The longest wait before one retry. When FusionAuth asks (Retry-After) for a longer one, the item fails instead.',
+			},
+			{
+				displayName: 'Retries',
+				name: 'retries',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10 },
+				default: 3,
+				description:
+					'How often to send a request again that FusionAuth cannot have acted on: connection refused, 429 Too Many Requests, 503 Service Unavailable, or a lost connection on a request that is safe to repeat (GET, PUT, searches). A POST or DELETE that got no answer, and a timeout, are never sent again. 0 turns retries off.',
+			},
+			{
+				displayName: 'Retry Delay (Ms)',
+				name: 'retryDelay',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 1000,
+				description:
+					"The wait before the first retry; it doubles with each further one. FusionAuth's Retry-After takes precedence.",
+			},
+			{
 				displayName: 'Timeout (Seconds)',
 				name: 'timeout',
 				type: 'number',

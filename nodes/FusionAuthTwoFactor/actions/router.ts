@@ -3,7 +3,14 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ApiVersion } from '../helpers/parameters';
 import { collectDisplayNames, ItemParameters } from '../helpers/parameters';
-import { DEFAULT_TIMEOUT_MS, FusionAuthTransport } from '../transport';
+import type { TransportOptions } from '../transport';
+import {
+	DEFAULT_MAX_RETRY_WAIT_MS,
+	DEFAULT_RETRIES,
+	DEFAULT_RETRY_DELAY_MS,
+	DEFAULT_TIMEOUT_MS,
+	FusionAuthTransport,
+} from '../transport';
 import type { FusionAuthOperation } from './operation';
 import { bodyOrSuccess } from './operation';
 import { DEFAULT_CONCURRENCY, findOperation } from './operations';
@@ -66,11 +73,20 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		MAX_CONCURRENCY,
 		Math.max(1, Math.floor(Number(options.concurrency ?? DEFAULT_CONCURRENCY)) || 1),
 	);
-	const timeoutMs = Math.max(1, Number(options.timeout ?? DEFAULT_TIMEOUT_MS / 1000)) * 1000;
+	const number = (name: string, fallback: number, min: number) => {
+		const value = Number(options[name] ?? fallback);
+		return Number.isFinite(value) ? Math.max(min, value) : fallback;
+	};
+	const transportOptions: TransportOptions = {
+		timeoutMs: number('timeout', DEFAULT_TIMEOUT_MS / 1000, 0.001) * 1000,
+		retries: Math.floor(number('retries', DEFAULT_RETRIES, 0)),
+		retryDelayMs: number('retryDelay', DEFAULT_RETRY_DELAY_MS, 0),
+		maxRetryWaitMs: number('maxRetryWait', DEFAULT_MAX_RETRY_WAIT_MS / 1000, 0) * 1000,
+	};
 	const displayNames = collectDisplayNames(operation.properties);
 
 	let transport: Promise<FusionAuthTransport> | undefined;
-	const getTransport = async () => await (transport ??= FusionAuthTransport.create(this, { timeoutMs }));
+	const getTransport = async () => await (transport ??= FusionAuthTransport.create(this, transportOptions));
 
 	const runItem = async (itemIndex: number): Promise<INodeExecutionData[]> => {
 		const parameters = new ItemParameters(this, itemIndex, displayNames);

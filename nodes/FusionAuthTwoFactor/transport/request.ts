@@ -24,6 +24,11 @@ export interface FusionAuthRequest {
 	/** JSON body, sent as it is (also when it is `{}`); `undefined` sends no body. */
 	body?: IDataObject;
 	authentication: Authentication;
+	/**
+	 * Sending it twice does no more than sending it once (a search, a status check), so it may
+	 * be sent again after a lost connection. Default: true for GET and PUT, false otherwise.
+	 */
+	repeatable?: boolean;
 	/** Messages for statuses whose meaning depends on the endpoint (404 on a user, 410 on a login). */
 	statusMessages?: Partial<Record<number, string>>;
 }

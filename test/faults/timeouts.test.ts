@@ -1,0 +1,75 @@
+/**
+ * Fault injection, part 3: a server slower than the timeout. FusionAuth has the request and may
+ * act on it, so a timeout is never sent again, whatever the method; the error says so.
+ */
+import type { INodeExecutionData } from 'n8n-workflow';
+
+import { runNode } from '../harness/n8n';
+import type { Simulator } from '../simulator/server';
+import { DEMO_USERS, startSimulator } from '../simulator/server';
+
+const emails = ['slow-0@example.com', 'slow-1@example.com', 'slow-2@example.com'];
+
+let simulator: Simulator;
+
+beforeAll(async () => {
+	simulator = await startSimulator();
+});
+
+afterAll(async () => {
+	await simulator.close();
+});
+
+beforeEach(() => {
+	simulator.reset();
+	// FusionAuth handles each request, then holds the answer far past the node's timeout.
+	simulator.setFaults({ hangMs: 5_000 });
+});
+
+function oneItemEach(items: INodeExecutionData[], count: number): INodeExecutionData[] {
+	expect(items.map((item) => item.pairedItem)).toEqual(Array.from({ length: count }, (_, item) => ({ item })));
+	return items;
+}
+
+test('POST past the timeout: one error per item, sent once, and the error warns it may have been carried out', async () => {
+	const started = Date.now();
+	const result = await runNode({
+		parameters: {
+			resource: 'code',
+			operation: 'send',
+			userId: DEMO_USERS.noMethods.id,
+			method: 'email',
+			email: '={{ $json.email }}',
+			options: { timeout: 0.3, retryDelay: 1 },
+		},
+		items: emails.map((email) => ({ email })),
+		credentials: { baseUrl: simulator.url, apiKey: simulator.apiKey },
+		onError: 'continueRegularOutput',
+	});
+
+	for (const item of oneItemEach(result.output, emails.length)) {
+		expect(item.json.error).toBe(`FusionAuth at ${simulator.url} did not answer within 0.3 s`);
+		expect((item.json.details as { description: string }).description).toBe(
+			'POST /api/two-factor/send timed out. The request may still have been carried out by FusionAuth.',
+		);
+	}
+	expect(simulator.requests).toHaveLength(emails.length);
+	// FusionAuth did act: each code went out once, and no retry asked for a second.
+	expect(simulator.outbox.map((message) => message.to).sort()).toEqual(emails);
+	// The items ran side by side: about one timeout in all, not one per item.
+	expect(Date.now() - started).toBeLessThan(2_500);
+});
+
+test('GET past the timeout is not sent again either', async () => {
+	const result = await runNode({
+		parameters: { resource: 'secret', operation: 'generate', options: { timeout: 0.3, retryDelay: 1 } },
+		items: [{}, {}],
+		credentials: { baseUrl: simulator.url, apiKey: simulator.apiKey },
+		onError: 'continueErrorOutput',
+	});
+	expect(result.output).toEqual([]);
+	for (const item of oneItemEach(result.errorOutput, 2)) {
+		expect(item.json.error).toBe(`FusionAuth at ${simulator.url} did not answer within 0.3 s`);
+	}
+	expect(simulator.requests).toHaveLength(2);
+});
