@@ -1,0 +1,216 @@
+/**
+ * Drives one installed n8n headlessly: a fresh user folder with this package installed the way
+ * the community installer does, credential and workflow imports, and `n8n execute`.
+ */
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { cleanEnv, CommandResult, N8nInstall, run } from './install';
+
+/** Fixed so imported credentials can be decrypted by later commands of the same run. */
+const ENCRYPTION_KEY = 'e2e-local-encryption-key-not-a-secret';
+
+export interface Credential {
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
+
+export interface WorkflowJson {
+	id: string;
+	name: string;
+	nodes: Array<{ name: string; type: string; parameters: Record<string, unknown>; [key: string]: unknown }>;
+	connections: Record<string, unknown>;
+	[key: string]: unknown;
+}
+
+export interface NodeRun {
+	/** Items of each output of the node's first run (main connection). */
+	outputs: Array<Array<{ json: Record<string, unknown> }>>;
+	error?: { message?: string; description?: string };
+}
+
+export interface ExecutionResult {
+	/** The JSON n8n printed, or undefined when none could be found. */
+	data?: {
+		data?: {
+			resultData?: {
+				runData?: Record<string, Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> }; error?: unknown }>>;
+				error?: { message?: string; description?: string };
+				lastNodeExecuted?: string;
+			};
+		};
+		status?: string;
+		finished?: boolean;
+	};
+	command: CommandResult;
+	/** Node name -> its first run. */
+	nodes: Record<string, NodeRun>;
+	/** The workflow-level error, if any. */
+	error?: string;
+	ms: number;
+}
+
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as AddressInfo;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/** The run JSON sits between the first line that is exactly `{` and the last that is exactly `}`. */
+export function parseRunOutput(stdout: string): ExecutionResult['data'] | undefined {
+	const lines = stdout.split(/\r?\n/);
+	const first = lines.indexOf('{');
+	const last = lines.lastIndexOf('}');
+	if (first < 0 || last <= first) return undefined;
+	try {
+		return JSON.parse(lines.slice(first, last + 1).join('\n')) as ExecutionResult['data'];
+	} catch {
+		return undefined;
+	}
+}
+
+export class N8nInstance {
+	readonly userFolder: string;
+	private brokerPort = 0;
+
+	constructor(
+		readonly install: N8nInstall,
+		private readonly logFile: string,
+	) {
+		this.userFolder = mkdtempSync(path.join(tmpdir(), `n8n-e2e-${install.version}-`));
+	}
+
+	private env(): NodeJS.ProcessEnv {
+		const env = cleanEnv(this.install.binDir);
+		for (const key of Object.keys(env)) {
+			// Settings of an n8n on this machine must not leak into the test instance.
+			if (key.startsWith('N8N_') || key.startsWith('DB_')) delete env[key];
+		}
+		Object.assign(env, {
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+			N8N_LOG_LEVEL: 'info',
+			N8N_LOG_OUTPUT: 'console',
+			N8N_HOST: '127.0.0.1',
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			NO_PROXY: '127.0.0.1,localhost',
+			no_proxy: '127.0.0.1,localhost',
+		});
+		if (this.install.version.startsWith('1.')) {
+			// isolated-vm cannot load on Node 20.
+			env.N8N_EXPRESSION_ENGINE = 'legacy';
+		} else {
+			env.N8N_RUNNERS_BROKER_PORT = String(this.brokerPort);
+			env.N8N_RUNNERS_BROKER_LISTEN_ADDRESS = '127.0.0.1';
+		}
+		return env;
+	}
+
+	async prepare(): Promise<void> {
+		if (!this.install.version.startsWith('1.')) this.brokerPort = await freePort();
+	}
+
+	/**
+	 * Installs the packed tarball the way n8n's community package installer does: unpacked into
+	 * `.n8n/nodes/node_modules/<name>`, its dev, peer and optional dependencies dropped from its
+	 * package.json, `npm install` run inside it, and the package recorded in `.n8n/nodes/package.json`.
+	 */
+	async installPackage(tarball: string, packageName: string, version: string): Promise<void> {
+		const nodesDir = path.join(this.userFolder, '.n8n', 'nodes');
+		const packageDir = path.join(nodesDir, 'node_modules', packageName);
+		mkdirSync(packageDir, { recursive: true });
+		const env = cleanEnv(this.install.binDir);
+		const untar = await run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1'], { cwd: nodesDir, env });
+		if (untar.code !== 0) throw new Error(`could not unpack ${tarball}: ${untar.stderr.trim()}`);
+		const manifestPath = path.join(packageDir, 'package.json');
+		const { devDependencies, peerDependencies, optionalDependencies, ...manifest } = JSON.parse(
+			readFileSync(manifestPath, 'utf8'),
+		) as Record<string, unknown>;
+		void devDependencies;
+		void peerDependencies;
+		void optionalDependencies;
+		writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+		const install = await run(
+			'npm',
+			[
+				'install',
+				'--audit=false',
+				'--fund=false',
+				'--bin-links=false',
+				'--install-strategy=shallow',
+				'--ignore-scripts=true',
+				'--package-lock=false',
+				'--offline',
+			],
+			{ cwd: packageDir, env, logFile: this.logFile },
+		);
+		if (install.code !== 0) throw new Error(`npm install in ${packageDir} failed: ${install.stderr.trim()}`);
+		writeFileSync(
+			path.join(nodesDir, 'package.json'),
+			`${JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [packageName]: version } }, null, 2)}\n`,
+		);
+	}
+
+	async n8n(args: string[], timeoutMs = 120_000): Promise<CommandResult> {
+		return run(this.install.node, [this.install.n8nBin, ...args], {
+			cwd: this.userFolder,
+			env: this.env(),
+			logFile: this.logFile,
+			timeoutMs,
+		});
+	}
+
+	async importCredentials(credentials: Credential[]): Promise<void> {
+		const file = path.join(this.userFolder, 'credentials.json');
+		writeFileSync(file, JSON.stringify(credentials, null, 2));
+		const result = await this.n8n(['import:credentials', `--input=${file}`]);
+		if (result.code !== 0) throw new Error(`import:credentials failed: ${tail(result)}`);
+	}
+
+	async importWorkflows(workflows: WorkflowJson[]): Promise<void> {
+		const file = path.join(this.userFolder, 'workflows.json');
+		writeFileSync(file, JSON.stringify(workflows, null, 2));
+		const result = await this.n8n(['import:workflow', `--input=${file}`]);
+		if (result.code !== 0) throw new Error(`import:workflow failed: ${tail(result)}`);
+	}
+
+	async execute(workflowId: string): Promise<ExecutionResult> {
+		const started = Date.now();
+		const command = await this.n8n(['execute', `--id=${workflowId}`, '--rawOutput']);
+		const data = parseRunOutput(command.stdout);
+		const nodes: Record<string, NodeRun> = {};
+		const resultData = data?.data?.resultData;
+		for (const [name, runs] of Object.entries(resultData?.runData ?? {})) {
+			const first = runs[0];
+			nodes[name] = {
+				outputs: (first?.data?.main ?? []).map((items) => items ?? []),
+				error: first?.error as NodeRun['error'],
+			};
+		}
+		let error: string | undefined;
+		if (!data) error = `no run JSON in the output (exit ${command.code}): ${tail(command)}`;
+		else if (resultData?.error) {
+			error = [resultData.error.message, resultData.error.description].filter(Boolean).join(' - ');
+		}
+		return { data, command, nodes, error, ms: Date.now() - started };
+	}
+}
+
+export function tail(result: CommandResult, lines = 20): string {
+	return (result.stdout + '\n' + result.stderr).trim().split('\n').slice(-lines).join('\n');
+}

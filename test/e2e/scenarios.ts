@@ -1,0 +1,300 @@
+/**
+ * What the e2e runs: each example workflow as it is, plus variants that change only the sample
+ * input (a Set node's value) to walk the other branches, and what to check after each run, in
+ * the node outputs and in the simulator's state.
+ */
+import type { OutboxMessage, Simulator, SimUser } from '../simulator/server';
+import { DEMO_USERS } from '../simulator/server';
+import type { ExecutionResult, WorkflowJson } from './n8n';
+import type { SmtpSink } from './smtpSink';
+
+export interface CheckContext {
+	result: ExecutionResult;
+	sim: Simulator;
+	smtp: SmtpSink;
+	/** The simulator's users right before the run. */
+	before: Map<string, SimUser>;
+}
+
+export interface Scenario {
+	/** Shown in the summary: `<example> / <variant>`. */
+	title: string;
+	/** File under examples/. */
+	example: string;
+	/** Changes to the sample input; none = the example exactly as shipped. */
+	patch?: (workflow: WorkflowJson) => void;
+	check(context: CheckContext): Promise<void> | void;
+}
+
+export class CheckFailure extends Error {}
+
+export function ensure(condition: unknown, message: string): asserts condition {
+	if (!condition) throw new CheckFailure(message);
+}
+
+function show(value: unknown): string {
+	const text = JSON.stringify(value);
+	return text === undefined ? 'undefined' : text.length > 300 ? `${text.slice(0, 300)}...` : text;
+}
+
+function equal(actual: unknown, expected: unknown, what: string): void {
+	ensure(show(actual) === show(expected), `${what}: expected ${show(expected)}, got ${show(actual)}`);
+}
+
+type Json = Record<string, unknown>;
+
+/** The items of `node`'s output `index`; fails when the node did not run. */
+export function output(result: ExecutionResult, node: string, index = 0): Json[] {
+	const run = result.nodes[node];
+	ensure(run !== undefined, `node "${node}" did not run (ran: ${Object.keys(result.nodes).join(', ')})`);
+	ensure(!run.error, `node "${node}" failed: ${show(run.error)}`);
+	return (run.outputs[index] ?? []).map((item) => item.json);
+}
+
+function single(result: ExecutionResult, node: string, index = 0): Json {
+	const items = output(result, node, index);
+	equal(items.length, 1, `number of items out of "${node}"`);
+	return items[0];
+}
+
+function notRun(result: ExecutionResult, node: string): void {
+	ensure(result.nodes[node] === undefined, `node "${node}" ran but should not have`);
+}
+
+function user(sim: Simulator, id: string): SimUser {
+	const found = sim.users.get(id);
+	ensure(found !== undefined, `simulator has no user ${id}`);
+	return found;
+}
+
+function requestsTo(sim: Simulator, method: string, pathPrefix: string) {
+	return sim.requests.filter((request) => request.method === method && request.path.startsWith(pathPrefix));
+}
+
+/** Completes a two-factor login on the simulator the way an app would, to prove the challenge is real. */
+async function completeLogin(sim: Simulator, twoFactorId: string, code: string): Promise<number> {
+	const response = await fetch(`${sim.url}/api/two-factor/login`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({ twoFactorId, code, applicationId: sim.applicationId }),
+	});
+	await response.arrayBuffer();
+	return response.status;
+}
+
+function setSample(workflow: WorkflowJson, nodeName: string, field: string, value: string): void {
+	const node = workflow.nodes.find((candidate) => candidate.name === nodeName);
+	if (!node) throw new Error(`example has no node "${nodeName}"`);
+	const assignments = (node.parameters.assignments as { assignments: Array<{ name: string; value: unknown }> }).assignments;
+	const assignment = assignments.find((candidate) => candidate.name === field);
+	if (!assignment) throw new Error(`"${nodeName}" sets no field "${field}"`);
+	assignment.value = value;
+}
+
+const REMINDER = 'mfa-enrollment-reminder.json';
+const ENROLLMENT = 'authenticator-enrollment.json';
+const HELPDESK = 'helpdesk-runbook.json';
+const STEP_UP = 'login-step-up-check.json';
+
+export const scenarios: Scenario[] = [
+	{
+		title: 'mfa-enrollment-reminder / users without two factor get an email',
+		example: REMINDER,
+		check({ result, sim, smtp, before }) {
+			output(result, 'Run Now');
+			notRun(result, 'Every Weekday At 9');
+			const expected = [...before.values()].filter((candidate) => candidate.methods.length === 0);
+			ensure(expected.length > 0, 'the simulator should start with users without two factor');
+			const found = output(result, 'Users Without Two Factor');
+			equal(
+				found.map((item) => item.id).sort(),
+				expected.map((candidate) => candidate.id).sort(),
+				'users found without two factor',
+			);
+			for (const item of found) {
+				equal(item.twoFactorEnabled, false, `twoFactorEnabled of ${String(item.email)}`);
+				equal(item.twoFactorMethods, [], `twoFactorMethods of ${String(item.email)}`);
+			}
+			const withEmail = expected.filter((candidate) => candidate.email);
+			equal(output(result, 'Send Reminder').length, withEmail.length, 'items out of "Send Reminder"');
+			equal(
+				smtp.messages.map((message) => message.to.join(',')).sort(),
+				withEmail.map((candidate) => candidate.email).sort(),
+				'reminder recipients received by the SMTP server',
+			);
+			for (const message of smtp.messages) {
+				const recipient = withEmail.find((candidate) => candidate.email === message.to[0])!;
+				equal(message.from, 'security@example.com', 'envelope sender');
+				equal(message.subject, 'Please turn on two-factor authentication', 'subject');
+				ensure(
+					message.body.includes(`Hello ${recipient.firstName}`),
+					`reminder to ${recipient.email} should greet ${recipient.firstName}: ${show(message.body)}`,
+				);
+			}
+			const searches = requestsTo(sim, 'POST', '/api/user/search');
+			ensure(searches.length > 0, 'no POST /api/user/search reached FusionAuth');
+			equal(sim.requests.length, searches.length, 'requests besides the user search');
+			for (const candidate of before.values()) {
+				equal(user(sim, candidate.id).methods.length, candidate.methods.length, `methods of ${candidate.email}`);
+			}
+		},
+	},
+	{
+		title: 'authenticator-enrollment / Nora gets an authenticator method',
+		example: ENROLLMENT,
+		check({ result, sim }) {
+			const nora = DEMO_USERS.noMethods;
+			const secret = single(result, 'Generate Secret');
+			ensure(typeof secret.secret === 'string' && secret.secret.length > 0, `no secret from Generate Secret: ${show(secret)}`);
+			ensure(
+				typeof secret.otpauthUri === 'string' &&
+					secret.otpauthUri.startsWith('otpauth://totp/Example%20Corp:nora.nomfa%40example.com?') &&
+					secret.otpauthUri.includes(`secret=${String(secret.secretBase32Encoded)}`) &&
+					secret.otpauthUri.includes('issuer=Example%20Corp'),
+				`otpauthUri does not carry issuer, account and secret: ${show(secret.otpauthUri)}`,
+			);
+			const code = single(result, 'Compute Current Code');
+			ensure(typeof code.code === 'string' && /^\d{6}$/.test(code.code), `Compute Current Code gave ${show(code)}`);
+			const enabled = single(result, 'Enable Authenticator');
+			const after = user(sim, nora.id);
+			equal(after.methods.length, 1, "Nora's methods after enrollment");
+			equal(after.methods[0].method, 'authenticator', "Nora's new method");
+			equal(after.methods[0].secret, secret.secret, "the new method's secret");
+			equal(after.methods[0].name, 'Authenticator app', "the new method's name");
+			equal(enabled.recoveryCodes, after.recoveryCodes, 'recovery codes returned by Enable');
+			equal(after.recoveryCodes.length, 10, 'number of recovery codes');
+			const enable = requestsTo(sim, 'POST', `/api/user/two-factor/${nora.id}`);
+			equal(enable.length, 1, 'enable requests');
+			equal(JSON.parse(enable[0].body).code, code.code, 'code sent to FusionAuth');
+			const summary = single(result, 'Enrollment Result');
+			equal(summary.twoFactorEnabled, true, 'twoFactorEnabled in the result');
+			equal((summary.methods as Json[]).map((method) => method.id), [after.methods[0].id], 'methods in the result');
+			equal(summary.recoveryCodes, after.recoveryCodes, 'recovery codes in the result');
+		},
+	},
+	{
+		title: 'helpdesk-runbook / regenerate recovery codes',
+		example: HELPDESK,
+		check({ result, sim, before }) {
+			const max = DEMO_USERS.multi;
+			const old = before.get(max.id)!.recoveryCodes;
+			const looked = single(result, 'Look Up User');
+			equal((looked.twoFactorMethods as Json[]).map((method) => method.id), ['MX2A', 'MX3E', 'MX4S'], 'methods looked up');
+			const codes = single(result, 'Codes For The User');
+			const after = user(sim, max.id);
+			equal(codes.recoveryCodes, after.recoveryCodes, 'recovery codes handed out vs. FusionAuth');
+			equal(after.recoveryCodes.length, 10, 'number of new recovery codes');
+			ensure(
+				after.recoveryCodes.every((code) => !old.includes(code)),
+				'the new recovery codes must replace the old ones',
+			);
+			equal(codes.deliverTo, max.email, 'deliverTo');
+			equal(codes.ticket, 'HD-1042', 'ticket');
+			equal(after.methods.map((method) => method.id), ['MX2A', 'MX3E', 'MX4S'], 'methods after regenerating codes');
+			notRun(result, 'Method On File?');
+			equal(requestsTo(sim, 'DELETE', '/api/user/two-factor').length, 0, 'DELETE requests');
+		},
+	},
+	{
+		title: 'helpdesk-runbook / remove a lost SMS method',
+		example: HELPDESK,
+		patch: (workflow) => setSample(workflow, 'Ticket', 'action', 'removeLostMethod'),
+		check({ result, sim }) {
+			const max = DEMO_USERS.multi;
+			notRun(result, 'Regenerate Recovery Codes');
+			const reset = single(result, 'Issue One-Time Reset Code');
+			const disabled = single(result, 'Disable Lost Method');
+			equal(disabled, { success: true }, 'output of Disable Lost Method');
+			const deletes = requestsTo(sim, 'DELETE', `/api/user/two-factor/${max.id}`);
+			equal(deletes.length, 1, 'DELETE requests');
+			const query = deletes[0].query;
+			equal(query.methodId, 'MX4S', 'methodId sent to FusionAuth');
+			equal(query.code, (reset.recoveryCodes as string[])[0], 'code sent to FusionAuth (the fresh recovery code)');
+			const after = user(sim, max.id);
+			equal(after.methods, [], "Max's methods after the reset");
+			const summary = single(result, 'Removal Result');
+			equal(summary.twoFactorEnabled, false, 'twoFactorEnabled in the result');
+			equal(summary.remainingMethods, 0, 'remainingMethods in the result');
+			equal(summary.removedMethodId, 'MX4S', 'removedMethodId in the result');
+		},
+	},
+	{
+		title: 'helpdesk-runbook / unknown method id changes nothing',
+		example: HELPDESK,
+		patch: (workflow) => {
+			setSample(workflow, 'Ticket', 'action', 'removeLostMethod');
+			setSample(workflow, 'Ticket', 'lostMethodId', 'ZZZZ');
+		},
+		check({ result, sim, before }) {
+			const max = DEMO_USERS.multi;
+			notRun(result, 'Issue One-Time Reset Code');
+			const problem = single(result, 'Method Not Found');
+			equal(
+				problem.problem,
+				'The user has no two-factor method ZZZZ; methods on file: MX2A (authenticator), MX3E (email), MX4S (sms)',
+				'problem reported',
+			);
+			const after = user(sim, max.id);
+			equal(after.methods.map((method) => method.id), ['MX2A', 'MX3E', 'MX4S'], 'methods afterwards');
+			equal(after.recoveryCodes, before.get(max.id)!.recoveryCodes, 'recovery codes afterwards');
+			equal(sim.requests.map((request) => `${request.method} ${request.path}`), [`GET /api/user/${max.id}`], 'requests');
+		},
+	},
+	{
+		title: 'login-step-up-check / Erin gets the code by email',
+		example: STEP_UP,
+		async check({ result, sim }) {
+			const erin = DEMO_USERS.email;
+			const status = single(result, 'Check Two Factor Status');
+			equal(status.twoFactorRequired, true, 'twoFactorRequired');
+			equal(status.statusCode, 242, 'statusCode');
+			const statusRequests = requestsTo(sim, 'POST', '/api/two-factor/status');
+			equal(statusRequests.length, 1, 'POST /api/two-factor/status requests');
+			equal(JSON.parse(statusRequests[0].body).action, 'stepUp', 'action sent with the status request');
+			const started = single(result, 'Start Step-Up');
+			ensure(typeof started.twoFactorId === 'string', `no twoFactorId from Start Step-Up: ${show(started)}`);
+			const sent = single(result, 'Code Sent By Email');
+			equal(sent.twoFactorId, started.twoFactorId, 'twoFactorId in the result');
+			equal(sent.codeSentTo, erin.email, 'codeSentTo in the result');
+			notRun(result, 'Ask For App Code');
+			notRun(result, 'No Challenge Needed');
+			const mails = sim.outbox.filter((message: OutboxMessage) => message.purpose === 'login');
+			equal(mails.length, 1, 'login codes in the outbox');
+			equal(mails[0].to, erin.email, 'outbox recipient');
+			equal(mails[0].method, 'email', 'outbox channel');
+			equal(mails[0].twoFactorId, started.twoFactorId, 'outbox twoFactorId');
+			const send = requestsTo(sim, 'POST', `/api/two-factor/send/${String(started.twoFactorId)}`);
+			equal(send.length, 1, 'send-for-login requests');
+			equal(send[0].headers.authorization, undefined, 'Authorization header on send-for-login');
+			equal(await completeLogin(sim, started.twoFactorId as string, mails[0].code), 200, 'login completed with the emailed code');
+		},
+	},
+	{
+		title: 'login-step-up-check / Alice is asked for her app code',
+		example: STEP_UP,
+		patch: (workflow) => setSample(workflow, 'Step-Up Request', 'userId', DEMO_USERS.authenticator.id),
+		async check({ result, sim }) {
+			const alice = DEMO_USERS.authenticator;
+			equal(single(result, 'Check Two Factor Status').twoFactorRequired, true, 'twoFactorRequired');
+			const ask = single(result, 'Ask For App Code');
+			equal(ask.methods, ['authenticator'], 'methods in the result');
+			notRun(result, 'Email The Code');
+			equal(sim.outbox.length, 0, 'messages in the outbox');
+			const code = sim.users.totp(alice.id);
+			equal(await completeLogin(sim, ask.twoFactorId as string, code), 200, 'login completed with the authenticator code');
+		},
+	},
+	{
+		title: 'login-step-up-check / Nora without methods needs no challenge',
+		example: STEP_UP,
+		patch: (workflow) => setSample(workflow, 'Step-Up Request', 'userId', DEMO_USERS.noMethods.id),
+		check({ result, sim }) {
+			const status = single(result, 'Check Two Factor Status');
+			equal(status.twoFactorRequired, false, 'twoFactorRequired');
+			equal(status.statusCode, 200, 'statusCode');
+			equal(single(result, 'No Challenge Needed'), { stepUpRequired: false, userId: DEMO_USERS.noMethods.id }, 'result');
+			notRun(result, 'Start Step-Up');
+			equal(requestsTo(sim, 'POST', '/api/two-factor/start').length, 0, 'start requests');
+		},
+	},
+];
