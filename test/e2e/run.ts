@@ -7,7 +7,7 @@
  * every example (and its variants) in one go, run each with `n8n execute`, and check the node
  * outputs and the simulator's state.
  *
- * Usage: npm run test:e2e [-- --only=<n8n version>] [-- --keep]
+ * Usage: npm run test:e2e [-- --only=<n8n version>] [--filter=<part of a title>] [--keep]
  * Cache: $N8N_E2E_CACHE, else ${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-fusionauth-e2e
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,16 +18,21 @@ import { startSimulator } from '../simulator/server';
 import type { Simulator, SimUser } from '../simulator/server';
 import { cacheRoot, cleanEnv, ensureN8n, N8nInstall, run, TARGETS } from './install';
 import { Credential, ExecutionResult, N8nInstance, tail, WorkflowJson } from './n8n';
-import { CheckFailure, Scenario, scenarios } from './scenarios';
+import { CheckFailure, CredentialChoice, Scenario, scenarios as allScenarios, WRONG_API_KEY } from './scenarios';
 import { SmtpSink } from './smtpSink';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const EXAMPLES = path.join(REPO, 'examples');
 const LOGS = path.join(REPO, '.tmp', 'e2e');
 
-/** The credential ids and names the examples refer to. */
-const FUSIONAUTH_CREDENTIAL = { id: 'faExampleCred001', name: 'FusionAuth (local simulator)' };
+/** The credential ids and names the examples refer to, and the e2e's variants of the FusionAuth one. */
+const FUSIONAUTH_CREDENTIALS: Record<CredentialChoice, { id: string; name: string }> = {
+	simulator: { id: 'faExampleCred001', name: 'FusionAuth (local simulator)' },
+	wrongKey: { id: 'faE2eWrongKey001', name: 'FusionAuth (simulator, wrong key)' },
+	tenant: { id: 'faE2eTenantCred1', name: 'FusionAuth (simulator, with tenant id)' },
+};
 const SMTP_CREDENTIAL = { id: 'faExampleSmtp001', name: 'SMTP (local outbox)' };
+const FUSIONAUTH_NODE = 'n8n-nodes-fusionauth.fusionAuthTwoFactor';
 
 interface Outcome {
 	version: string;
@@ -49,17 +54,24 @@ function loadExample(file: string): WorkflowJson {
 }
 
 /** Each scenario's workflow: the example as shipped, or a copy with its sample input changed. */
-function scenarioWorkflows(): WorkflowJson[] {
+function scenarioWorkflows(scenarios: Scenario[], sim: Simulator): WorkflowJson[] {
 	return scenarios.map((scenario, index) => {
 		const workflow = loadExample(scenario.example);
-		scenario.patch?.(workflow);
+		scenario.patch?.(workflow, sim);
+		if (scenario.credential && scenario.credential !== 'simulator') {
+			for (const node of workflow.nodes) {
+				if (node.type === FUSIONAUTH_NODE && node.credentials) {
+					node.credentials = { fusionAuthApi: FUSIONAUTH_CREDENTIALS[scenario.credential] };
+				}
+			}
+		}
 		return { ...workflow, id: scenarioWorkflowId(index), name: `${workflow.name} [e2e ${index + 1}]`, active: false };
 	});
 }
 
 /** Every example must be run by at least one scenario. */
 function uncoveredExamples(): string[] {
-	const covered = new Set(scenarios.map((scenario) => scenario.example));
+	const covered = new Set(allScenarios.map((scenario) => scenario.example));
 	return readdirSync(EXAMPLES)
 		.filter((file) => file.endsWith('.json'))
 		.filter((file) => !covered.has(file));
@@ -89,26 +101,36 @@ function snapshot(sim: Simulator): Map<string, SimUser> {
 }
 
 /** Checks that hold for every run: the credential behaves, and no secret reaches n8n's output. */
-function commonChecks(result: ExecutionResult, sim: Simulator): void {
+function commonChecks(result: ExecutionResult, sim: Simulator, scenario: Scenario): void {
 	const printed = result.command.stdout + result.command.stderr;
-	if (printed.includes(sim.apiKey)) throw new CheckFailure('the API key appears in n8n execute output');
+	for (const key of [sim.apiKey, WRONG_API_KEY]) {
+		if (printed.includes(key)) throw new CheckFailure('an API key appears in the output of n8n execute');
+	}
+	const key = scenario.credential === 'wrongKey' ? WRONG_API_KEY : sim.apiKey;
+	const tenant = scenario.credential === 'tenant' ? sim.tenantId : undefined;
 	for (const request of sim.requests) {
+		const what = `${request.method} ${request.path}`;
+		const authorizations = request.rawHeaders.filter((value, index) => index % 2 === 0 && value.toLowerCase() === 'authorization');
+		if (authorizations.length > 1) throw new CheckFailure(`${what} carried ${authorizations.length} Authorization headers`);
 		const noAuth = request.path === '/api/two-factor/login' || request.path.startsWith('/api/two-factor/send/');
 		const authorization = request.headers.authorization;
 		if (noAuth) {
-			if (authorization !== undefined) {
-				throw new CheckFailure(`${request.method} ${request.path} carried an Authorization header`);
-			}
-		} else if (authorization !== sim.apiKey) {
-			throw new CheckFailure(`${request.method} ${request.path} did not carry exactly the API key as Authorization`);
+			if (authorization !== undefined) throw new CheckFailure(`${what} carried an Authorization header`);
+		} else if (authorization !== key && !String(authorization).startsWith('Bearer ')) {
+			throw new CheckFailure(`${what} did not carry the credential's API key (or a Bearer JWT) as Authorization`);
 		}
-		if (request.headers['x-fusionauth-tenantid'] !== undefined) {
-			throw new CheckFailure(`${request.method} ${request.path} carried a tenant header though the credential has none`);
+		if (request.headers['x-fusionauth-tenantid'] !== tenant) {
+			throw new CheckFailure(`${what}: X-FusionAuth-TenantId was ${String(request.headers['x-fusionauth-tenantid'])}, expected ${String(tenant)}`);
 		}
 	}
 }
 
-async function runVersion(install: N8nInstall, workflows: WorkflowJson[], tarball: { tarball: string; name: string; version: string }, keep: boolean): Promise<Outcome[]> {
+async function runVersion(
+	install: N8nInstall,
+	scenarios: Scenario[],
+	tarball: { tarball: string; name: string; version: string },
+	keep: boolean,
+): Promise<Outcome[]> {
 	const outcomes: Outcome[] = [];
 	const logFile = path.join(LOGS, `n8n-${install.version}.log`);
 	rmSync(logFile, { force: true });
@@ -120,12 +142,15 @@ async function runVersion(install: N8nInstall, workflows: WorkflowJson[], tarbal
 		const setupStarted = Date.now();
 		await n8n.prepare();
 		await n8n.installPackage(tarball.tarball, tarball.name, tarball.version);
+		const fusionAuth = (choice: CredentialChoice, apiKey: string, tenantId: string): Credential => ({
+			...FUSIONAUTH_CREDENTIALS[choice],
+			type: 'fusionAuthApi',
+			data: { baseUrl: sim.url, apiKey, tenantId, allowUnauthorizedCerts: false },
+		});
 		const credentials: Credential[] = [
-			{
-				...FUSIONAUTH_CREDENTIAL,
-				type: 'fusionAuthApi',
-				data: { baseUrl: sim.url, apiKey: sim.apiKey, tenantId: '', allowUnauthorizedCerts: false },
-			},
+			fusionAuth('simulator', sim.apiKey, ''),
+			fusionAuth('wrongKey', WRONG_API_KEY, ''),
+			fusionAuth('tenant', sim.apiKey, sim.tenantId),
 			{
 				...SMTP_CREDENTIAL,
 				type: 'smtp',
@@ -133,6 +158,7 @@ async function runVersion(install: N8nInstall, workflows: WorkflowJson[], tarbal
 			},
 		];
 		await n8n.importCredentials(credentials);
+		const workflows = scenarioWorkflows(scenarios, sim);
 		await n8n.importWorkflows(workflows);
 		say(`n8n ${install.version}: package installed, credentials and ${workflows.length} workflows imported in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s (user folder ${n8n.userFolder})`);
 	} catch (error) {
@@ -167,14 +193,17 @@ async function runScenario(n8n: N8nInstance, scenario: Scenario, workflowId: str
 		result = await n8n.execute(workflowId);
 		// What n8n printed, kept for reading a failure afterwards.
 		writeFileSync(path.join(LOGS, `n8n-${version}-${workflowId}.out`), result.command.stdout + result.command.stderr);
-		if (result.error) {
+		if (result.error && !scenario.expectError) {
 			const failedNodes = Object.entries(result.nodes)
 				.filter(([, nodeRun]) => nodeRun.error)
 				.map(([name, nodeRun]) => `${name}: ${nodeRun.error?.message ?? ''} ${nodeRun.error?.description ?? ''}`.trim());
 			throw new CheckFailure(`the workflow failed: ${result.error}${failedNodes.length ? `\n${failedNodes.join('\n')}` : ''}`);
 		}
-		if (result.command.code !== 0) throw new CheckFailure(`n8n execute exited ${result.command.code}: ${tail(result.command)}`);
-		commonChecks(result, sim);
+		if (!result.data) throw new CheckFailure(result.error ?? 'no run data');
+		if (result.command.code !== 0 && !scenario.expectError) {
+			throw new CheckFailure(`n8n execute exited ${result.command.code}: ${tail(result.command)}`);
+		}
+		commonChecks(result, sim, scenario);
 		await scenario.check({ result, sim, smtp, before });
 		return { version, title: scenario.title, passed: true, ms: result.ms };
 	} catch (error) {
@@ -187,9 +216,15 @@ async function main(): Promise<number> {
 	const args = process.argv.slice(2);
 	const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 	const keep = args.includes('--keep');
+	const filter = args.find((arg) => arg.startsWith('--filter='))?.slice('--filter='.length);
+	const scenarios = allScenarios.filter((scenario) => !filter || scenario.title.includes(filter));
 	const targets = TARGETS.filter((target) => !only || target.version === only);
 	if (targets.length === 0) {
 		console.error(`no n8n version ${only}; known: ${TARGETS.map((target) => target.version).join(', ')}`);
+		return 2;
+	}
+	if (scenarios.length === 0) {
+		console.error(`no scenario title contains "${filter}"`);
 		return 2;
 	}
 	const missing = uncoveredExamples();
@@ -211,7 +246,6 @@ async function main(): Promise<number> {
 	);
 	const packed = await pack();
 	say(`packed ${path.basename(packed.tarball)}`);
-	const workflows = scenarioWorkflows();
 
 	const outcomes: Outcome[] = [];
 	for (const pending of installs) {
@@ -224,7 +258,7 @@ async function main(): Promise<number> {
 			continue;
 		}
 		say(`n8n ${ready.install.version} ready (${ready.install.dir})`);
-		outcomes.push(...(await runVersion(ready.install, workflows, packed, keep)));
+		outcomes.push(...(await runVersion(ready.install, scenarios, packed, keep)));
 	}
 	rmSync(path.dirname(packed.tarball), { recursive: true, force: true });
 

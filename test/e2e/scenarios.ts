@@ -16,13 +16,25 @@ export interface CheckContext {
 	before: Map<string, SimUser>;
 }
 
+/**
+ * The FusionAuth credentials the e2e imports: `simulator` is the one the examples name; the
+ * others let a variant run the same workflow with a wrong key or a tenant id.
+ */
+export type CredentialChoice = 'simulator' | 'wrongKey' | 'tenant';
+
+export const WRONG_API_KEY = 'e2e-wrong-api-key-0f9e8d7c6b5a49382716';
+
 export interface Scenario {
 	/** Shown in the summary: `<example> / <variant>`. */
 	title: string;
 	/** File under examples/. */
 	example: string;
-	/** Changes to the sample input; none = the example exactly as shipped. */
-	patch?: (workflow: WorkflowJson) => void;
+	/** Which FusionAuth credential every FusionAuth node uses (default: the examples' own). */
+	credential?: CredentialChoice;
+	/** Changes to the sample input (or, for auth variants, a node's parameters); none = the example as shipped. */
+	patch?: (workflow: WorkflowJson, sim: Simulator) => void;
+	/** The run is meant to stop with an error; `check` then reads `result.error`. */
+	expectError?: boolean;
 	check(context: CheckContext): Promise<void> | void;
 }
 
@@ -82,6 +94,22 @@ async function completeLogin(sim: Simulator, twoFactorId: string, code: string):
 	return response.status;
 }
 
+function setParameters(workflow: WorkflowJson, nodeName: string, parameters: Record<string, unknown>): void {
+	const node = workflow.nodes.find((candidate) => candidate.name === nodeName);
+	if (!node) throw new Error(`example has no node "${nodeName}"`);
+	node.parameters = { ...node.parameters, ...parameters };
+	for (const [key, value] of Object.entries(parameters)) if (value === undefined) delete node.parameters[key];
+}
+
+/** The failing node's name and its error, from the run's top-level error. */
+function workflowError(result: ExecutionResult): { node?: string; message: string; description: string } {
+	const error = result.data?.data?.resultData?.error as
+		| { message?: string; description?: string; node?: { name?: string } }
+		| undefined;
+	ensure(error !== undefined, `the run should have failed; n8n printed: ${result.error ?? 'no error'}`);
+	return { node: error.node?.name, message: error.message ?? '', description: error.description ?? '' };
+}
+
 function setSample(workflow: WorkflowJson, nodeName: string, field: string, value: string): void {
 	const node = workflow.nodes.find((candidate) => candidate.name === nodeName);
 	if (!node) throw new Error(`example has no node "${nodeName}"`);
@@ -90,6 +118,9 @@ function setSample(workflow: WorkflowJson, nodeName: string, field: string, valu
 	if (!assignment) throw new Error(`"${nodeName}" sets no field "${field}"`);
 	assignment.value = value;
 }
+
+/** The token the JWT variant puts into its workflow, to look for in n8n's output. */
+let issuedJwt = '';
 
 const REMINDER = 'mfa-enrollment-reminder.json';
 const ENROLLMENT = 'authenticator-enrollment.json';
@@ -295,6 +326,93 @@ export const scenarios: Scenario[] = [
 			equal(single(result, 'No Challenge Needed'), { stepUpRequired: false, userId: DEMO_USERS.noMethods.id }, 'result');
 			notRun(result, 'Start Step-Up');
 			equal(requestsTo(sim, 'POST', '/api/two-factor/start').length, 0, 'start requests');
+		},
+	},
+	{
+		title: 'authenticator-enrollment / enabled as the user, with a JWT',
+		example: ENROLLMENT,
+		patch: (workflow, sim) => {
+			issuedJwt = sim.issueJwt(DEMO_USERS.noMethods.id);
+			setParameters(workflow, 'Enable Authenticator', { authenticateWith: 'jwt', jwt: issuedJwt, userId: undefined });
+		},
+		check({ result, sim }) {
+			ensure(
+				!(result.command.stdout + result.command.stderr).includes(issuedJwt),
+				'the JWT appears in the output of n8n execute',
+			);
+			const nora = DEMO_USERS.noMethods;
+			const enabled = single(result, 'Enable Authenticator');
+			const enable = requestsTo(sim, 'POST', '/api/user/two-factor');
+			equal(enable.map((request) => request.path), ['/api/user/two-factor'], 'enable request path (a JWT names the user)');
+			const authorization = enable[0].rawHeaders.filter((_value, index, all) => index % 2 === 0 && all[index].toLowerCase() === 'authorization');
+			equal(authorization.length, 1, 'Authorization headers on the JWT request');
+			ensure(
+				/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/.test(String(enable[0].headers.authorization)),
+				'the enable request should carry the JWT as a Bearer token, not the API key',
+			);
+			const after = user(sim, nora.id);
+			equal(after.methods.map((method) => method.method), ['authenticator'], "Nora's methods");
+			equal(enabled.recoveryCodes, after.recoveryCodes, 'recovery codes returned by Enable');
+			equal(single(result, 'Enrollment Result').twoFactorEnabled, true, 'twoFactorEnabled in the result');
+		},
+	},
+	{
+		title: 'authenticator-enrollment / tenant id in the credential goes out as a header',
+		example: ENROLLMENT,
+		credential: 'tenant',
+		check({ result, sim }) {
+			equal(single(result, 'Enrollment Result').twoFactorEnabled, true, 'twoFactorEnabled in the result');
+			ensure(sim.requests.length >= 3, `expected the secret, enable and user requests, got ${sim.requests.length}`);
+			for (const request of sim.requests) {
+				equal(request.headers['x-fusionauth-tenantid'], sim.tenantId, `tenant header on ${request.method} ${request.path}`);
+			}
+		},
+	},
+	{
+		title: "helpdesk-runbook / unknown user: FusionAuth's 404 stops the run in plain words",
+		example: HELPDESK,
+		patch: (workflow) => setSample(workflow, 'Ticket', 'userId', '00000000-0000-4000-8000-0000000000ff'),
+		expectError: true,
+		check({ result, sim }) {
+			const error = workflowError(result);
+			equal(error.node, 'Look Up User', 'failing node');
+			equal(error.message, 'User not found', 'error message');
+			equal(
+				sim.requests.map((request) => `${request.method} ${request.path}`),
+				['GET /api/user/00000000-0000-4000-8000-0000000000ff'],
+				'requests',
+			);
+			notRun(result, 'Regenerate Recovery Codes');
+		},
+	},
+	{
+		title: 'helpdesk-runbook / an email instead of a user id is refused before any request',
+		example: HELPDESK,
+		patch: (workflow) => setSample(workflow, 'Ticket', 'userId', 'max.multi@example.com'),
+		expectError: true,
+		check({ result, sim }) {
+			const error = workflowError(result);
+			equal(error.node, 'Look Up User', 'failing node');
+			ensure(
+				error.message.startsWith('User ID must be a UUID') && error.message.includes('[item 0]'),
+				`the error should name the field and the item: ${show(error.message)}`,
+			);
+			equal(sim.requests.length, 0, 'requests sent to FusionAuth');
+		},
+	},
+	{
+		title: 'mfa-enrollment-reminder / a wrong API key stops the run before any email',
+		example: REMINDER,
+		credential: 'wrongKey',
+		expectError: true,
+		check({ result, sim, smtp }) {
+			const error = workflowError(result);
+			equal(error.node, 'Users Without Two Factor', 'failing node');
+			equal(error.message, 'FusionAuth rejected the API key', 'error message');
+			ensure(error.description.includes('/api/user/search'), `the description should name the endpoint: ${show(error.description)}`);
+			ensure(sim.requests.length > 0, 'the search should have reached FusionAuth');
+			equal(smtp.messages.length, 0, 'emails sent');
+			notRun(result, 'Send Reminder');
 		},
 	},
 ];
