@@ -81,6 +81,8 @@ export function parseRunOutput(stdout: string): ExecutionResult['data'] | undefi
 
 export class N8nInstance {
 	readonly userFolder: string;
+	/** Where the package was installed, once installPackage ran. */
+	packageDir = '';
 	private brokerPort = 0;
 
 	constructor(
@@ -133,6 +135,7 @@ export class N8nInstance {
 	async installPackage(tarball: string, packageName: string, version: string): Promise<void> {
 		const nodesDir = path.join(this.userFolder, '.n8n', 'nodes');
 		const packageDir = path.join(nodesDir, 'node_modules', packageName);
+		this.packageDir = packageDir;
 		mkdirSync(packageDir, { recursive: true });
 		const env = cleanEnv(this.install.binDir);
 		const untar = await run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1'], { cwd: nodesDir, env });

@@ -165,6 +165,13 @@ async function runVersion(
 		setupError = (error as Error).message;
 	}
 
+	if (!setupError) {
+		const outcome = await editorCheck(install, n8n);
+		outcomes.push(outcome);
+		console.log(`${outcome.passed ? 'PASS' : 'FAIL'}  n8n ${install.version}  ${outcome.title}`);
+		if (!outcome.passed) console.log(`      ${outcome.detail?.split('\n').join('\n      ')}`);
+	}
+
 	for (const [index, scenario] of scenarios.entries()) {
 		const outcome = setupError
 			? { version: install.version, title: scenario.title, passed: false, detail: `setup failed: ${setupError}` }
@@ -181,6 +188,26 @@ async function runVersion(
 	if (failed || keep) say(`n8n ${install.version}: user folder kept at ${n8n.userFolder}; log ${logFile}`);
 	else rmSync(n8n.userFolder, { recursive: true, force: true });
 	return outcomes;
+}
+
+/** Every example as the editor of this n8n would load it (see editorCheck.ts). */
+async function editorCheck(install: N8nInstall, n8n: N8nInstance): Promise<Outcome> {
+	const title = 'every example loads in the editor unchanged (node types, versions, credentials, parameters)';
+	const files = readdirSync(EXAMPLES)
+		.filter((file) => file.endsWith('.json'))
+		.map((file) => path.join(EXAMPLES, file));
+	const modules = path.join(install.dir, 'node_modules');
+	const result = await run(install.node, [path.join(__dirname, 'editorCheck.js'), install.dir, n8n.packageDir, ...files], {
+		cwd: REPO,
+		env: { ...cleanEnv(install.binDir), NODE_PATH: modules, N8N_USER_FOLDER: n8n.userFolder },
+	});
+	try {
+		const report = JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as { checked: number; problems: string[] };
+		if (report.problems.length > 0) return { version: install.version, title, passed: false, detail: report.problems.join('\n') };
+		return { version: install.version, title: `${title}: ${report.checked} nodes`, passed: true };
+	} catch {
+		return { version: install.version, title, passed: false, detail: tail(result) };
+	}
 }
 
 async function runScenario(n8n: N8nInstance, scenario: Scenario, workflowId: string, sim: Simulator, smtp: SmtpSink): Promise<Outcome> {
