@@ -125,4 +125,19 @@ describe('running as the tool variant', () => {
 		expect(server.requests).toHaveLength(1);
 		expect(outputJson(result)[0].twoFactorId).toBe(TWO_FACTOR_ID);
 	});
+
+	test("Start Login keeps the login's code from agents, and gives it to people", async () => {
+		server.respondWith({ status: 200, body: { code: '918273', twoFactorId: TWO_FACTOR_ID, methods: [] } });
+		const parameters = { resource: 'login', operation: 'start', userId: USER_ID, applicationId: APPLICATION_ID };
+		const asTool = await runAgainst(server, parameters, { nodeType: TOOL_TYPE });
+		expect(outputJson(asTool)).toEqual([{ twoFactorId: TWO_FACTOR_ID, methods: [] }]);
+		const asNode = await runAgainst(server, parameters);
+		expect(outputJson(asNode)).toEqual([{ code: '918273', twoFactorId: TWO_FACTOR_ID, methods: [] }]);
+	});
+
+	test('says why recovery codes are refused, though agents have no operation to pick for them', async () => {
+		const result = await runAgainst(server, { resource: 'recoveryCode', operation: 'get', userId: USER_ID }, { nodeType: TOOL_TYPE });
+		expect(result.error?.message).toBe('The resource "recoveryCode" hands out credentials and is not available to AI agents');
+		expect(server.requests).toHaveLength(0);
+	});
 });

@@ -21,6 +21,8 @@ export interface FusionAuthOperation {
 	properties: INodeProperties[];
 	/** Hands out credentials (recovery codes, login tokens): not offered to AI agents. */
 	handsOutCredentials?: boolean;
+	/** Output fields that are credentials: left out when an AI agent runs the operation. */
+	credentialOutputFields?: string[];
 	request?(parameters: ItemParameters): FusionAuthRequest;
 	output?(response: FusionAuthResponse, parameters: ItemParameters): IDataObject | IDataObject[];
 	execute?(

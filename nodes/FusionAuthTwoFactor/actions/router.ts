@@ -13,17 +13,29 @@ import {
 } from '../transport';
 import type { FusionAuthOperation } from './operation';
 import { bodyOrSuccess } from './operation';
-import { DEFAULT_CONCURRENCY, findOperation } from './operations';
+import { DEFAULT_CONCURRENCY, findOperation, operations } from './operations';
 
 const MAX_CONCURRENCY = 500;
+
+/** The node type n8n gives AI agents ends in "Tool". */
+function runsAsTool(context: IExecuteFunctions): boolean {
+	return context.getNode().type.endsWith('Tool');
+}
 
 function resolveOperation(context: IExecuteFunctions): FusionAuthOperation {
 	const node = context.getNode();
 	const resource = context.getNodeParameter('resource', 0) as string;
-	const name = context.getNodeParameter('operation', 0) as string;
+	// No fallback error from n8n here: for agents, a resource may offer no operation at all.
+	const name = context.getNodeParameter('operation', 0, '') as string;
 	const apiVersion = context.getNodeParameter('apiVersion', 0, 'current') as ApiVersion;
 	const operation = findOperation(resource, name);
+	const refuseForTools = (what: string) =>
+		new NodeOperationError(node, `${what} hands out credentials and is not available to AI agents`);
 	if (!operation) {
+		const ofResource = operations.filter((entry) => entry.resource === resource);
+		if (runsAsTool(context) && ofResource.length > 0 && ofResource.every((entry) => entry.handsOutCredentials)) {
+			throw refuseForTools(`The resource "${resource}"`);
+		}
 		throw new NodeOperationError(node, `The operation "${name}" of resource "${resource}" is not known`);
 	}
 	if (!operation.apiVersions.includes(apiVersion)) {
@@ -32,13 +44,17 @@ function resolveOperation(context: IExecuteFunctions): FusionAuthOperation {
 			`${operation.option.name} (${resource}) needs FusionAuth 1.26 or later: set API Version accordingly`,
 		);
 	}
-	if (operation.handsOutCredentials && node.type.endsWith('Tool')) {
-		throw new NodeOperationError(
-			node,
-			`${operation.option.name} (${resource}) hands out credentials and is not available to AI agents`,
-		);
+	if (operation.handsOutCredentials && runsAsTool(context)) {
+		throw refuseForTools(`${operation.option.name} (${resource})`);
 	}
 	return operation;
+}
+
+/** An output without the fields an AI agent must not receive. */
+function withoutFields(json: IDataObject | IDataObject[], fields: string[]): IDataObject | IDataObject[] {
+	const strip = (entry: IDataObject) =>
+		Object.fromEntries(Object.entries(entry).filter(([key]) => !fields.includes(key))) as IDataObject;
+	return Array.isArray(json) ? json.map(strip) : strip(json);
 }
 
 function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
@@ -84,6 +100,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		maxRetryWaitMs: number('maxRetryWait', DEFAULT_MAX_RETRY_WAIT_MS / 1000, 0) * 1000,
 	};
 	const displayNames = collectDisplayNames(operation.properties);
+	const hiddenFields = runsAsTool(this) ? (operation.credentialOutputFields ?? []) : [];
 
 	let transport: Promise<FusionAuthTransport> | undefined;
 	const getTransport = async () => await (transport ??= FusionAuthTransport.create(this, transportOptions));
@@ -98,6 +115,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const response = await (await getTransport()).send(request, itemIndex);
 			json = operation.output ? operation.output(response, parameters) : bodyOrSuccess(response);
 		}
+		if (hiddenFields.length > 0) json = withoutFields(json, hiddenFields);
 		return this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(json), {
 			itemData: { item: itemIndex },
 		});

@@ -35,6 +35,8 @@ export const start: FusionAuthOperation = {
 			'Begin a two factor login for a user outside a password login; returns the twoFactorId and the methods to send a code to',
 	},
 	apiVersions: ['current'],
+	// The code completes the login: whoever holds it is the user, so agents never see it.
+	credentialOutputFields: ['code'],
 	properties: [
 		{
 			displayName: 'Start By',
