@@ -1,8 +1,15 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import type { ApiVersion } from '../helpers/parameters';
 
 export const uuidPlaceholder = 'e.g. 2c1e1e39-0ae7-4a9b-8e0d-6d0f8a4b1f52';
+
+type Show = NonNullable<IDisplayOptions['show']>;
+
+/** `displayOptions` only where a property is shown conditionally, so that others carry none. */
+function shownBy(show: Show | undefined): Pick<INodeProperties, 'displayOptions'> {
+	return show ? { displayOptions: { show } } : {};
+}
 
 /** Shows a property only on the given API generation. */
 export function onApiVersion(apiVersion: ApiVersion, property: INodeProperties): INodeProperties {
@@ -35,7 +42,7 @@ export const authenticateWith: INodeProperties = {
 	default: 'apiKey',
 };
 
-export function userIdProperty(description = 'The ID (UUID) of the FusionAuth user'): INodeProperties {
+export function userIdProperty(show?: Show): INodeProperties {
 	return {
 		displayName: 'User ID',
 		name: 'userId',
@@ -43,7 +50,8 @@ export function userIdProperty(description = 'The ID (UUID) of the FusionAuth us
 		required: true,
 		default: '',
 		placeholder: uuidPlaceholder,
-		description,
+		description: 'The ID (UUID) of the FusionAuth user',
+		...shownBy(show),
 	};
 }
 
@@ -63,7 +71,7 @@ export const jwtProperty: INodeProperties = {
 export function userOrJwtProperties(): INodeProperties[] {
 	return [
 		authenticateWith,
-		{ ...userIdProperty(), displayOptions: { show: { authenticateWith: ['apiKey'] } } },
+		userIdProperty({ authenticateWith: ['apiKey'] }),
 		jwtProperty,
 	];
 }
@@ -98,3 +106,87 @@ export const messageTypeField: INodeProperties = {
 	default: 'SMS',
 	description: 'How an SMS method delivers the code (FusionAuth 1.65 and later)',
 };
+
+/** The `additionalFields` collection holding an operation's optional parameters. */
+export function additionalFields(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options,
+	};
+}
+
+export function emailProperty(description: string, show: Show): INodeProperties {
+	return {
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		placeholder: 'name@email.com',
+		required: true,
+		default: '',
+		description,
+		displayOptions: { show },
+	};
+}
+
+export function mobilePhoneProperty(description: string | undefined, show: Show): INodeProperties {
+	return {
+		displayName: 'Mobile Phone',
+		name: 'mobilePhone',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '+15555550123',
+		...(description === undefined ? {} : { description }),
+		displayOptions: { show },
+	};
+}
+
+/** The ID of one of a user's two factor methods; optional only where leaving it out means something. */
+export function methodIdProperty(
+	description: string,
+	{ required = true, show }: { required?: boolean; show?: Show } = {},
+): INodeProperties {
+	return {
+		displayName: 'Method ID',
+		name: 'methodId',
+		type: 'string',
+		...(required ? { required } : {}),
+		default: '',
+		placeholder: 'e.g. 2KSZ',
+		description,
+		...shownBy(show),
+	};
+}
+
+/** A two factor code the user gives to confirm an action. */
+export function codeProperty(description: string): INodeProperties {
+	return {
+		displayName: 'Code',
+		name: 'code',
+		type: 'string',
+		required: true,
+		default: '',
+		description,
+	};
+}
+
+/** An authenticator secret: a password field, as it is a credential. */
+export function secretProperty(
+	description: string,
+	{ required = true, show }: { required?: boolean; show?: Show } = {},
+): INodeProperties {
+	return {
+		displayName: 'Secret',
+		name: 'secret',
+		type: 'string',
+		typeOptions: { password: true },
+		...(required ? { required } : {}),
+		default: '',
+		description,
+		...shownBy(show),
+	};
+}

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ItemParameters } from '../../helpers/parameters';
 import { decodeBase32, decodeBase64, totp } from '../../helpers/totp';
+import { additionalFields, secretProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 
 const ISO_WITHOUT_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
@@ -38,15 +39,7 @@ export const generateTotp: FusionAuthOperation = {
 	},
 	apiVersions: ['current', 'legacy'],
 	properties: [
-		{
-			displayName: 'Secret',
-			name: 'secret',
-			type: 'string',
-			typeOptions: { password: true },
-			required: true,
-			default: '',
-			description: 'The authenticator secret, as Generate Secret returns it',
-		},
+		secretProperty('The authenticator secret, as Generate Secret returns it'),
 		{
 			displayName: 'Secret Encoding',
 			name: 'secretEncoding',
@@ -61,23 +54,16 @@ export const generateTotp: FusionAuthOperation = {
 			],
 			default: 'base64',
 		},
-		{
-			displayName: 'Additional Fields',
-			name: 'additionalFields',
-			type: 'collection',
-			placeholder: 'Add Field',
-			default: {},
-			options: [
-				{
-					displayName: 'Time',
-					name: 'time',
-					type: 'dateTime',
-					default: '',
-					description:
-						'The moment to compute the code for; now when empty. A time without a zone offset is read as UTC.',
-				},
-			],
-		},
+		additionalFields([
+			{
+				displayName: 'Time',
+				name: 'time',
+				type: 'dateTime',
+				default: '',
+				description:
+					'The moment to compute the code for; now when empty. A time without a zone offset is read as UTC.',
+			},
+		]),
 	],
 
 	async execute(parameters: ItemParameters): Promise<IDataObject> {

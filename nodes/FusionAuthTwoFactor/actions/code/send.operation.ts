@@ -3,11 +3,16 @@ import type { IDataObject } from 'n8n-workflow';
 import type { ItemParameters } from '../../helpers/parameters';
 import type { FusionAuthRequest } from '../../transport/request';
 import {
+	additionalFields,
 	applicationIdField,
 	authenticateWith,
+	emailProperty,
 	jwtProperty,
 	messageTypeField,
+	methodIdProperty,
+	mobilePhoneProperty,
 	onApiVersion,
+	secretProperty,
 	userIdProperty,
 } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
@@ -24,10 +29,7 @@ export const send: FusionAuthOperation = {
 	apiVersions: ['current', 'legacy'],
 	properties: [
 		authenticateWith,
-		onApiVersion('current', {
-			...userIdProperty(),
-			displayOptions: { show: { authenticateWith: ['apiKey'] } },
-		}),
+		onApiVersion('current', userIdProperty({ authenticateWith: ['apiKey'] })),
 		jwtProperty,
 		onApiVersion('current', {
 			displayName: 'Purpose',
@@ -51,44 +53,18 @@ export const send: FusionAuthOperation = {
 			description: 'How the new method delivers codes',
 			displayOptions: { show: { purpose: ['enable'] } },
 		}),
-		onApiVersion('current', {
-			displayName: 'Email',
-			name: 'email',
-			type: 'string',
-			placeholder: 'name@email.com',
-			required: true,
-			default: '',
-			description: 'Where to send the code',
-			displayOptions: { show: { purpose: ['enable'], method: ['email'] } },
-		}),
-		onApiVersion('current', {
-			displayName: 'Mobile Phone',
-			name: 'mobilePhone',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: '+15555550123',
-			description: 'Where to send the code',
-			displayOptions: { show: { purpose: ['enable'], method: ['sms'] } },
-		}),
-		onApiVersion('current', {
-			displayName: 'Method ID',
-			name: 'methodId',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'e.g. 2KSZ',
-			description: 'The ID of the method to be removed; the code goes to it',
-			displayOptions: { show: { purpose: ['disable'] } },
-		}),
-		onApiVersion('current', {
-			displayName: 'Additional Fields',
-			name: 'additionalFields',
-			type: 'collection',
-			placeholder: 'Add Field',
-			default: {},
-			options: [applicationIdField, messageTypeField],
-		}),
+		onApiVersion('current', emailProperty('Where to send the code', { purpose: ['enable'], method: ['email'] })),
+		onApiVersion(
+			'current',
+			mobilePhoneProperty('Where to send the code', { purpose: ['enable'], method: ['sms'] }),
+		),
+		onApiVersion(
+			'current',
+			methodIdProperty('The ID of the method to be removed; the code goes to it', {
+				show: { purpose: ['disable'] },
+			}),
+		),
+		onApiVersion('current', additionalFields([applicationIdField, messageTypeField])),
 		onApiVersion('legacy', {
 			displayName: 'Send To',
 			name: 'sendTo',
@@ -104,29 +80,17 @@ export const send: FusionAuthOperation = {
 			default: 'user',
 			displayOptions: { show: { authenticateWith: ['apiKey'] } },
 		}),
-		onApiVersion('legacy', {
-			...userIdProperty(),
-			displayOptions: { show: { authenticateWith: ['apiKey'], sendTo: ['user'] } },
-		}),
-		onApiVersion('legacy', {
-			displayName: 'Mobile Phone',
-			name: 'mobilePhone',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: '+15555550123',
-			displayOptions: { show: { authenticateWith: ['apiKey'], sendTo: ['mobilePhone'] } },
-		}),
-		onApiVersion('legacy', {
-			displayName: 'Secret',
-			name: 'secret',
-			type: 'string',
-			typeOptions: { password: true },
-			required: true,
-			default: '',
-			description: 'The Base64 secret from Generate Secret that the code is computed from',
-			displayOptions: { show: { authenticateWith: ['apiKey'], sendTo: ['mobilePhone'] } },
-		}),
+		onApiVersion('legacy', userIdProperty({ authenticateWith: ['apiKey'], sendTo: ['user'] })),
+		onApiVersion(
+			'legacy',
+			mobilePhoneProperty(undefined, { authenticateWith: ['apiKey'], sendTo: ['mobilePhone'] }),
+		),
+		onApiVersion(
+			'legacy',
+			secretProperty('The Base64 secret from Generate Secret that the code is computed from', {
+				show: { authenticateWith: ['apiKey'], sendTo: ['mobilePhone'] },
+			}),
+		),
 	],
 
 	request(parameters: ItemParameters): FusionAuthRequest {

@@ -2,7 +2,13 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ItemParameters } from '../../helpers/parameters';
 import type { FusionAuthRequest } from '../../transport/request';
-import { messageTypeField, onApiVersion, twoFactorIdProperty } from '../common.descriptions';
+import {
+	additionalFields,
+	messageTypeField,
+	methodIdProperty,
+	onApiVersion,
+	twoFactorIdProperty,
+} from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 import { bodyOrSuccess } from '../operation';
 
@@ -17,23 +23,8 @@ export const sendForLogin: FusionAuthOperation = {
 	apiVersions: ['current', 'legacy'],
 	properties: [
 		twoFactorIdProperty,
-		onApiVersion('current', {
-			displayName: 'Method ID',
-			name: 'methodId',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'e.g. 2KSZ',
-			description: "The email or SMS method to send the code to, from the login's methods",
-		}),
-		onApiVersion('current', {
-			displayName: 'Additional Fields',
-			name: 'additionalFields',
-			type: 'collection',
-			placeholder: 'Add Field',
-			default: {},
-			options: [messageTypeField],
-		}),
+		onApiVersion('current', methodIdProperty("The email or SMS method to send the code to, from the login's methods")),
+		onApiVersion('current', additionalFields([messageTypeField])),
 	],
 
 	request(parameters: ItemParameters): FusionAuthRequest {

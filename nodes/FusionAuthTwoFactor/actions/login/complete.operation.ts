@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ItemParameters } from '../../helpers/parameters';
 import type { FusionAuthRequest, FusionAuthResponse } from '../../transport/request';
-import { applicationIdField, twoFactorIdProperty } from '../common.descriptions';
+import { additionalFields, applicationIdField, codeProperty, twoFactorIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 
 /** Successful statuses that still ask something of the user (FusionAuth's Login API). */
@@ -26,48 +26,35 @@ export const complete: FusionAuthOperation = {
 	handsOutCredentials: true,
 	properties: [
 		twoFactorIdProperty,
-		{
-			displayName: 'Code',
-			name: 'code',
-			type: 'string',
-			required: true,
-			default: '',
-			description:
-				'The code from the authenticator app or the one sent by email or SMS, or one of the recovery codes',
-		},
-		{
-			displayName: 'Additional Fields',
-			name: 'additionalFields',
-			type: 'collection',
-			placeholder: 'Add Field',
-			default: {},
-			options: [
-				applicationIdField,
-				{
-					displayName: 'IP Address',
-					name: 'ipAddress',
-					type: 'string',
-					default: '',
-					placeholder: 'e.g. 192.0.2.10',
-					description: "The end user's IP address, for FusionAuth's login records",
-				},
-				{
-					displayName: 'No JWT',
-					name: 'noJWT',
-					type: 'boolean',
-					default: false,
-					description: 'Whether to complete the login without FusionAuth issuing a JWT',
-				},
-				{
-					displayName: 'Trust Computer',
-					name: 'trustComputer',
-					type: 'boolean',
-					default: false,
-					description:
-						'Whether FusionAuth should trust this device and skip two factor for a while; the response then carries a twoFactorTrustId',
-				},
-			],
-		},
+		codeProperty(
+			'The code from the authenticator app or the one sent by email or SMS, or one of the recovery codes',
+		),
+		additionalFields([
+			applicationIdField,
+			{
+				displayName: 'IP Address',
+				name: 'ipAddress',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 192.0.2.10',
+				description: "The end user's IP address, for FusionAuth's login records",
+			},
+			{
+				displayName: 'No JWT',
+				name: 'noJWT',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to complete the login without FusionAuth issuing a JWT',
+			},
+			{
+				displayName: 'Trust Computer',
+				name: 'trustComputer',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether FusionAuth should trust this device and skip two factor for a while; the response then carries a twoFactorTrustId',
+			},
+		]),
 	],
 
 	request(parameters: ItemParameters): FusionAuthRequest {

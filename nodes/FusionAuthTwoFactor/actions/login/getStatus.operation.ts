@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ItemParameters } from '../../helpers/parameters';
 import type { FusionAuthRequest, FusionAuthResponse } from '../../transport/request';
-import { applicationIdField, userIdProperty } from '../common.descriptions';
+import { additionalFields, applicationIdField, userIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 
 /** FusionAuth answers 242 instead of 200 when the user has to pass a two factor challenge. */
@@ -20,45 +20,38 @@ export const getStatus: FusionAuthOperation = {
 	apiVersions: ['current'],
 	properties: [
 		userIdProperty(),
-		{
-			displayName: 'Additional Fields',
-			name: 'additionalFields',
-			type: 'collection',
-			placeholder: 'Add Field',
-			default: {},
-			options: [
-				{
-					displayName: 'Access Token',
-					name: 'accessToken',
-					type: 'string',
-					typeOptions: { password: true },
-					default: '',
-					description:
-						"The user's access token (JWT), to check a step-up against the current session (FusionAuth 1.62 and later)",
-				},
-				{
-					displayName: 'Action',
-					name: 'action',
-					type: 'options',
-					options: [
-						{ name: 'Change Password', value: 'changePassword' },
-						{ name: 'Login', value: 'login' },
-						{ name: 'Step Up', value: 'stepUp' },
-					],
-					default: 'login',
-					description: 'What the user is about to do (FusionAuth 1.62 and later)',
-				},
-				applicationIdField,
-				{
-					displayName: 'Two Factor Trust ID',
-					name: 'twoFactorTrustId',
-					type: 'string',
-					typeOptions: { password: true },
-					default: '',
-					description: 'The twoFactorTrustId from an earlier login with Trust Computer, to check whether it still holds',
-				},
-			],
-		},
+		additionalFields([
+			{
+				displayName: 'Access Token',
+				name: 'accessToken',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '',
+				description:
+					"The user's access token (JWT), to check a step-up against the current session (FusionAuth 1.62 and later)",
+			},
+			{
+				displayName: 'Action',
+				name: 'action',
+				type: 'options',
+				options: [
+					{ name: 'Change Password', value: 'changePassword' },
+					{ name: 'Login', value: 'login' },
+					{ name: 'Step Up', value: 'stepUp' },
+				],
+				default: 'login',
+				description: 'What the user is about to do (FusionAuth 1.62 and later)',
+			},
+			applicationIdField,
+			{
+				displayName: 'Two Factor Trust ID',
+				name: 'twoFactorTrustId',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '',
+				description: 'The twoFactorTrustId from an earlier login with Trust Computer, to check whether it still holds',
+			},
+		]),
 	],
 
 	request(parameters: ItemParameters): FusionAuthRequest {

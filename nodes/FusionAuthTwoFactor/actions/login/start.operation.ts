@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ItemParameters } from '../../helpers/parameters';
 import type { FusionAuthRequest } from '../../transport/request';
-import { applicationIdField, uuidPlaceholder } from '../common.descriptions';
+import { additionalFields, applicationIdField, userIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 import { bodyOrSuccess } from '../operation';
 
@@ -52,16 +52,7 @@ export const start: FusionAuthOperation = {
 			],
 			default: 'userId',
 		},
-		{
-			displayName: 'User ID',
-			name: 'userId',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: uuidPlaceholder,
-			description: 'The ID (UUID) of the FusionAuth user',
-			displayOptions: { show: { startBy: ['userId'] } },
-		},
+		userIdProperty({ startBy: ['userId'] }),
 		{
 			displayName: 'Login ID',
 			name: 'loginId',
@@ -76,51 +67,44 @@ export const start: FusionAuthOperation = {
 			...applicationIdField,
 			description: 'The ID (UUID) of the application the user logs in to; its two factor settings apply',
 		},
-		{
-			displayName: 'Additional Fields',
-			name: 'additionalFields',
-			type: 'collection',
-			placeholder: 'Add Field',
-			default: {},
-			options: [
-				{
-					displayName: 'Code',
-					name: 'code',
-					type: 'string',
-					default: '',
-					description:
-						'A code of your own for this login, to deliver out of band; FusionAuth generates one when empty',
-				},
-				{
-					displayName: 'Login ID Types',
-					name: 'loginIdTypes',
-					type: 'multiOptions',
-					options: [
-						{ name: 'Email', value: 'email' },
-						{ name: 'Phone Number', value: 'phoneNumber' },
-						{ name: 'Username', value: 'username' },
-					],
-					default: [],
-					description:
-						'Which kinds of identity Login ID may be (FusionAuth 1.59 and later); FusionAuth tries email and username when empty',
-				},
-				{
-					displayName: 'State',
-					name: 'state',
-					type: 'json',
-					default: '',
-					description: 'A JSON object that FusionAuth returns with the completed login',
-				},
-				{
-					displayName: 'Trust Challenge',
-					name: 'trustChallenge',
-					type: 'string',
-					default: '',
-					description:
-						'A value to bind the login to; the same value must accompany the trust token when it is used',
-				},
-			],
-		},
+		additionalFields([
+			{
+				displayName: 'Code',
+				name: 'code',
+				type: 'string',
+				default: '',
+				description:
+					'A code of your own for this login, to deliver out of band; FusionAuth generates one when empty',
+			},
+			{
+				displayName: 'Login ID Types',
+				name: 'loginIdTypes',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Email', value: 'email' },
+					{ name: 'Phone Number', value: 'phoneNumber' },
+					{ name: 'Username', value: 'username' },
+				],
+				default: [],
+				description:
+					'Which kinds of identity Login ID may be (FusionAuth 1.59 and later); FusionAuth tries email and username when empty',
+			},
+			{
+				displayName: 'State',
+				name: 'state',
+				type: 'json',
+				default: '',
+				description: 'A JSON object that FusionAuth returns with the completed login',
+			},
+			{
+				displayName: 'Trust Challenge',
+				name: 'trustChallenge',
+				type: 'string',
+				default: '',
+				description:
+					'A value to bind the login to; the same value must accompany the trust token when it is used',
+			},
+		]),
 	],
 
 	request(parameters: ItemParameters): FusionAuthRequest {

@@ -4,7 +4,7 @@ import { otpauthUri } from '../../helpers/otpauth';
 import type { ItemParameters } from '../../helpers/parameters';
 import { decodeBase64, encodeBase32 } from '../../helpers/totp';
 import type { FusionAuthRequest, FusionAuthResponse } from '../../transport/request';
-import { authenticateWith, jwtProperty } from '../common.descriptions';
+import { additionalFields, authenticateWith, jwtProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 
 export const generate: FusionAuthOperation = {
@@ -19,33 +19,26 @@ export const generate: FusionAuthOperation = {
 	properties: [
 		authenticateWith,
 		jwtProperty,
-		{
-			displayName: 'Additional Fields',
-			name: 'additionalFields',
-			type: 'collection',
-			placeholder: 'Add Field',
-			default: {},
-			options: [
-				{
-					displayName: 'Account Name',
-					name: 'accountName',
-					type: 'string',
-					default: '',
-					placeholder: 'e.g. jane@example.com',
-					description:
-						'The account the authenticator app shows under the issuer; with Issuer, adds otpauthUri to the output',
-				},
-				{
-					displayName: 'Issuer',
-					name: 'issuer',
-					type: 'string',
-					default: '',
-					placeholder: 'e.g. Example Corp',
-					description:
-						'The service name the authenticator app shows; with Account Name, adds otpauthUri to the output',
-				},
-			],
-		},
+		additionalFields([
+			{
+				displayName: 'Account Name',
+				name: 'accountName',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. jane@example.com',
+				description:
+					'The account the authenticator app shows under the issuer; with Issuer, adds otpauthUri to the output',
+			},
+			{
+				displayName: 'Issuer',
+				name: 'issuer',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Example Corp',
+				description:
+					'The service name the authenticator app shows; with Account Name, adds otpauthUri to the output',
+			},
+		]),
 	],
 
 	request(parameters: ItemParameters): FusionAuthRequest {

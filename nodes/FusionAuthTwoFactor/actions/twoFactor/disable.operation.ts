@@ -1,6 +1,13 @@
 import type { ItemParameters } from '../../helpers/parameters';
 import type { FusionAuthRequest } from '../../transport/request';
-import { applicationIdField, onApiVersion, userOrJwtProperties } from '../common.descriptions';
+import {
+	additionalFields,
+	applicationIdField,
+	codeProperty,
+	methodIdProperty,
+	onApiVersion,
+	userOrJwtProperties,
+} from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 import { bodyOrSuccess } from '../operation';
 
@@ -15,32 +22,17 @@ export const disable: FusionAuthOperation = {
 	apiVersions: ['current', 'legacy'],
 	properties: [
 		...userOrJwtProperties(),
-		onApiVersion('current', {
-			displayName: 'Method ID',
-			name: 'methodId',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. 2KSZ',
-			description:
+		onApiVersion(
+			'current',
+			methodIdProperty(
 				"The ID of the method to remove (see the user's twoFactor.methods). Leave empty when Code is a recovery code: that removes every method.",
-		}),
-		{
-			displayName: 'Code',
-			name: 'code',
-			type: 'string',
-			required: true,
-			default: '',
-			description:
-				'A current code for the method (authenticator, or sent with Send Code and purpose Disable), or one of the recovery codes',
-		},
-		onApiVersion('current', {
-			displayName: 'Additional Fields',
-			name: 'additionalFields',
-			type: 'collection',
-			placeholder: 'Add Field',
-			default: {},
-			options: [applicationIdField],
-		}),
+				{ required: false },
+			),
+		),
+		codeProperty(
+			'A current code for the method (authenticator, or sent with Send Code and purpose Disable), or one of the recovery codes',
+		),
+		onApiVersion('current', additionalFields([applicationIdField])),
 	],
 
 	request(parameters: ItemParameters): FusionAuthRequest {

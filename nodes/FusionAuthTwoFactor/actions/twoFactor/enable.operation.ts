@@ -2,19 +2,18 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ItemParameters } from '../../helpers/parameters';
 import type { FusionAuthRequest } from '../../transport/request';
-import { applicationIdField, onApiVersion, userOrJwtProperties } from '../common.descriptions';
+import {
+	additionalFields,
+	applicationIdField,
+	codeProperty,
+	emailProperty,
+	mobilePhoneProperty,
+	onApiVersion,
+	secretProperty,
+	userOrJwtProperties,
+} from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 import { bodyOrSuccess } from '../operation';
-
-const codeProperty = {
-	displayName: 'Code',
-	name: 'code',
-	type: 'string' as const,
-	required: true,
-	default: '',
-	description:
-		'The current code from the authenticator app, or the code FusionAuth sent by email or SMS (Send Code with purpose Enable)',
-};
 
 export const enable: FusionAuthOperation = {
 	resource: 'twoFactor',
@@ -38,37 +37,18 @@ export const enable: FusionAuthOperation = {
 			],
 			default: 'authenticator',
 		}),
-		codeProperty,
-		onApiVersion('current', {
-			displayName: 'Secret',
-			name: 'secret',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			description:
+		codeProperty(
+			'The current code from the authenticator app, or the code FusionAuth sent by email or SMS (Send Code with purpose Enable)',
+		),
+		onApiVersion(
+			'current',
+			secretProperty(
 				'The Base64 secret from Generate Secret that the authenticator app was set up with. Or set Secret Base32 Encoded under Additional Fields.',
-			displayOptions: { show: { method: ['authenticator'] } },
-		}),
-		onApiVersion('current', {
-			displayName: 'Email',
-			name: 'email',
-			type: 'string',
-			placeholder: 'name@email.com',
-			required: true,
-			default: '',
-			description: 'The address the code was sent to',
-			displayOptions: { show: { method: ['email'] } },
-		}),
-		onApiVersion('current', {
-			displayName: 'Mobile Phone',
-			name: 'mobilePhone',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: '+15555550123',
-			description: 'The phone number the code was sent to',
-			displayOptions: { show: { method: ['sms'] } },
-		}),
+				{ required: false, show: { method: ['authenticator'] } },
+			),
+		),
+		onApiVersion('current', emailProperty('The address the code was sent to', { method: ['email'] })),
+		onApiVersion('current', mobilePhoneProperty('The phone number the code was sent to', { method: ['sms'] })),
 		onApiVersion('legacy', {
 			displayName: 'Delivery',
 			name: 'delivery',
@@ -79,48 +59,33 @@ export const enable: FusionAuthOperation = {
 			],
 			default: 'None',
 		}),
-		onApiVersion('legacy', {
-			displayName: 'Secret',
-			name: 'secret',
-			type: 'string',
-			typeOptions: { password: true },
-			required: true,
-			default: '',
-			description: 'The Base64 secret from Generate Secret',
-		}),
-		onApiVersion('current', {
-			displayName: 'Additional Fields',
-			name: 'additionalFields',
-			type: 'collection',
-			placeholder: 'Add Field',
-			default: {},
-			options: [
-				applicationIdField,
-				{
-					displayName: 'Name',
-					name: 'name',
-					type: 'string',
-					default: '',
-					description: 'A name for the method that the user recognises (FusionAuth 1.68 and later)',
-				},
-				{
-					displayName: 'Secret Base32 Encoded',
-					name: 'secretBase32Encoded',
-					type: 'string',
-					typeOptions: { password: true },
-					default: '',
-					description: 'The secret in Base32, as authenticator apps show it; instead of Secret',
-				},
-				{
-					displayName: 'Two Factor ID',
-					name: 'twoFactorId',
-					type: 'string',
-					default: '',
-					description:
-						'Enable during a login that is waiting for two factor (FusionAuth 1.42 and later); the response then carries a code to finish the login',
-				},
-			],
-		}),
+		onApiVersion('legacy', secretProperty('The Base64 secret from Generate Secret')),
+		onApiVersion('current', additionalFields([
+			applicationIdField,
+			{
+				displayName: 'Name',
+				name: 'name',
+				type: 'string',
+				default: '',
+				description: 'A name for the method that the user recognises (FusionAuth 1.68 and later)',
+			},
+			{
+				displayName: 'Secret Base32 Encoded',
+				name: 'secretBase32Encoded',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '',
+				description: 'The secret in Base32, as authenticator apps show it; instead of Secret',
+			},
+			{
+				displayName: 'Two Factor ID',
+				name: 'twoFactorId',
+				type: 'string',
+				default: '',
+				description:
+					'Enable during a login that is waiting for two factor (FusionAuth 1.42 and later); the response then carries a code to finish the login',
+			},
+		])),
 	],
 
 	request(parameters: ItemParameters): FusionAuthRequest {

@@ -1,6 +1,6 @@
 import type { ItemParameters } from '../../helpers/parameters';
 import type { FusionAuthRequest } from '../../transport/request';
-import { userIdProperty } from '../common.descriptions';
+import { methodIdProperty, userIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 import { bodyOrSuccess } from '../operation';
 
@@ -15,15 +15,7 @@ export const update: FusionAuthOperation = {
 	apiVersions: ['current'],
 	properties: [
 		userIdProperty(),
-		{
-			displayName: 'Method ID',
-			name: 'methodId',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'e.g. 2KSZ',
-			description: "The ID of the method to rename (see the user's twoFactor.methods)",
-		},
+		methodIdProperty("The ID of the method to rename (see the user's twoFactor.methods)"),
 		{
 			displayName: 'Name',
 			name: 'name',

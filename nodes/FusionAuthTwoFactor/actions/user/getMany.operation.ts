@@ -5,6 +5,7 @@ import type { TwoFactorStatus } from '../../helpers/user';
 import { asUser, matchesTwoFactorStatus, userItem } from '../../helpers/user';
 import type { FusionAuthTransport } from '../../transport';
 import type { FusionAuthRequest } from '../../transport/request';
+import { additionalFields } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 
 /** Users asked for per search request. */
@@ -64,32 +65,25 @@ export const getMany: FusionAuthOperation = {
 			description: 'Max number of results to return',
 			displayOptions: { show: { returnAll: [false] } },
 		},
-		{
-			displayName: 'Additional Fields',
-			name: 'additionalFields',
-			type: 'collection',
-			placeholder: 'Add Field',
-			default: {},
-			options: [
-				{
-					displayName: 'Query String',
-					name: 'queryString',
-					type: 'string',
-					default: '*',
-					placeholder: 'e.g. active:true',
-					description:
-						"Which users to search, in FusionAuth's query string syntax (Elasticsearch), or text to match with the database search engine. * finds every user.",
-				},
-				{
-					displayName: 'Server Side Filter',
-					name: 'serverSideFilter',
-					type: 'boolean',
-					default: false,
-					description:
-						'Whether to add the two factor condition to the query string, so that FusionAuth sends only matching users. Needs the Elasticsearch search engine; users are filtered on this side either way.',
-				},
-			],
-		},
+		additionalFields([
+			{
+				displayName: 'Query String',
+				name: 'queryString',
+				type: 'string',
+				default: '*',
+				placeholder: 'e.g. active:true',
+				description:
+					"Which users to search, in FusionAuth's query string syntax (Elasticsearch), or text to match with the database search engine. * finds every user.",
+			},
+			{
+				displayName: 'Server Side Filter',
+				name: 'serverSideFilter',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to add the two factor condition to the query string, so that FusionAuth sends only matching users. Needs the Elasticsearch search engine; users are filtered on this side either way.',
+			},
+		]),
 	],
 
 	async execute(
