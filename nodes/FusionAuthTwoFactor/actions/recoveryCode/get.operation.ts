@@ -1,9 +1,8 @@
-import type { IDataObject } from 'n8n-workflow';
-
 import type { ItemParameters } from '../../helpers/parameters';
-import type { FusionAuthRequest, FusionAuthResponse } from '../../transport/request';
+import type { FusionAuthRequest } from '../../transport/request';
 import { userIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
+import { recoveryCodeRequest, recoveryCodesOutput } from './recoveryCodes';
 
 export const get: FusionAuthOperation = {
 	resource: 'recoveryCode',
@@ -19,17 +18,8 @@ export const get: FusionAuthOperation = {
 	properties: [userIdProperty()],
 
 	request(parameters: ItemParameters): FusionAuthRequest {
-		const userId = parameters.requiredString('userId', { uuid: true });
-		return {
-			method: 'GET',
-			path: ['user', 'two-factor', 'recovery-code', parameters.pathSegment('userId', userId)],
-			authentication: { type: 'apiKey' },
-			statusMessages: { 404: 'User not found' },
-		};
+		return recoveryCodeRequest('GET', parameters);
 	},
 
-	output(response: FusionAuthResponse): IDataObject {
-		const recoveryCodes = response.body?.recoveryCodes;
-		return { recoveryCodes: Array.isArray(recoveryCodes) ? recoveryCodes : [] };
-	},
+	output: recoveryCodesOutput,
 };
