@@ -31,6 +31,11 @@ export interface FusionAuthOperation {
 	): Promise<IDataObject | IDataObject[]>;
 }
 
+/** The fields that have a value: optional parameters left empty stay out of a request body. */
+export function definedOnly(fields: IDataObject): IDataObject {
+	return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
+
 /** A response without a body becomes `{ success: true }`. */
 export function bodyOrSuccess(response: FusionAuthResponse): IDataObject {
 	return response.body ?? { success: true };

@@ -16,7 +16,7 @@ import {
 	userIdProperty,
 } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
-import { bodyOrSuccess } from '../operation';
+import { bodyOrSuccess, definedOnly } from '../operation';
 
 export const send: FusionAuthOperation = {
 	resource: 'code',
@@ -128,10 +128,13 @@ export const send: FusionAuthOperation = {
 			if (method === 'email') body.email = parameters.requiredString('email');
 			else body.mobilePhone = parameters.requiredString('mobilePhone');
 		}
-		const applicationId = parameters.additionalString('applicationId', { uuid: true });
-		if (applicationId !== undefined) body.applicationId = applicationId;
-		const messageType = parameters.additionalString('messageType');
-		if (messageType !== undefined) body.messageType = messageType;
+		Object.assign(
+			body,
+			definedOnly({
+				applicationId: parameters.additionalString('applicationId', { uuid: true }),
+				messageType: parameters.additionalString('messageType'),
+			}),
+		);
 		return { method: 'POST', path, authentication, body };
 	},
 

@@ -10,7 +10,7 @@ import {
 	twoFactorIdProperty,
 } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
-import { bodyOrSuccess } from '../operation';
+import { bodyOrSuccess, definedOnly } from '../operation';
 
 export const sendForLogin: FusionAuthOperation = {
 	resource: 'code',
@@ -29,12 +29,13 @@ export const sendForLogin: FusionAuthOperation = {
 
 	request(parameters: ItemParameters): FusionAuthRequest {
 		const twoFactorId = parameters.requiredString('twoFactorId');
-		const body: IDataObject = {};
-		if (parameters.apiVersion === 'current') {
-			body.methodId = parameters.requiredString('methodId');
-			const messageType = parameters.additionalString('messageType');
-			if (messageType !== undefined) body.messageType = messageType;
-		}
+		const body: IDataObject =
+			parameters.apiVersion === 'current'
+				? definedOnly({
+						methodId: parameters.requiredString('methodId'),
+						messageType: parameters.additionalString('messageType'),
+					})
+				: {};
 		return {
 			method: 'POST',
 			path: ['two-factor', 'send', parameters.pathSegment('twoFactorId', twoFactorId)],

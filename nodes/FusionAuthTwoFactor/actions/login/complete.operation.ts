@@ -4,6 +4,7 @@ import type { ItemParameters } from '../../helpers/parameters';
 import type { FusionAuthRequest, FusionAuthResponse } from '../../transport/request';
 import { additionalFields, applicationIdField, codeProperty, twoFactorIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
+import { definedOnly } from '../operation';
 
 /** Successful statuses that still ask something of the user (FusionAuth's Login API). */
 export const loginStatusMeanings: Record<number, string> = {
@@ -58,18 +59,14 @@ export const complete: FusionAuthOperation = {
 	],
 
 	request(parameters: ItemParameters): FusionAuthRequest {
-		const body: IDataObject = {
+		const body = definedOnly({
 			twoFactorId: parameters.requiredString('twoFactorId'),
 			code: parameters.requiredString('code'),
-		};
-		const applicationId = parameters.additionalString('applicationId', { uuid: true });
-		if (applicationId !== undefined) body.applicationId = applicationId;
-		const trustComputer = parameters.additionalBoolean('trustComputer');
-		if (trustComputer !== undefined) body.trustComputer = trustComputer;
-		const ipAddress = parameters.additionalString('ipAddress');
-		if (ipAddress !== undefined) body.ipAddress = ipAddress;
-		const noJWT = parameters.additionalBoolean('noJWT');
-		if (noJWT !== undefined) body.noJWT = noJWT;
+			applicationId: parameters.additionalString('applicationId', { uuid: true }),
+			trustComputer: parameters.additionalBoolean('trustComputer'),
+			ipAddress: parameters.additionalString('ipAddress'),
+			noJWT: parameters.additionalBoolean('noJWT'),
+		});
 		return {
 			method: 'POST',
 			path: ['two-factor', 'login'],

@@ -4,6 +4,7 @@ import type { ItemParameters } from '../../helpers/parameters';
 import type { FusionAuthRequest, FusionAuthResponse } from '../../transport/request';
 import { additionalFields, applicationIdField, userIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
+import { definedOnly } from '../operation';
 
 /** FusionAuth answers 242 instead of 200 when the user has to pass a two factor challenge. */
 const TWO_FACTOR_REQUIRED = 242;
@@ -64,16 +65,11 @@ export const getStatus: FusionAuthOperation = {
 
 		if (action !== undefined || accessToken !== undefined) {
 			// Only the POST form takes an action or an access token.
-			const body: IDataObject = { userId };
-			if (applicationId !== undefined) body.applicationId = applicationId;
-			if (twoFactorTrustId !== undefined) body.twoFactorTrustId = twoFactorTrustId;
-			if (action !== undefined) body.action = action;
-			if (accessToken !== undefined) body.accessToken = accessToken;
 			return {
 				method: 'POST',
 				path: ['two-factor', 'status'],
 				authentication: { type: 'apiKey' },
-				body,
+				body: definedOnly({ userId, applicationId, twoFactorTrustId, action, accessToken }),
 				statusMessages,
 			};
 		}

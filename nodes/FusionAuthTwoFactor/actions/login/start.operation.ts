@@ -4,7 +4,7 @@ import type { ItemParameters } from '../../helpers/parameters';
 import type { FusionAuthRequest } from '../../transport/request';
 import { additionalFields, applicationIdField, userIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
-import { bodyOrSuccess } from '../operation';
+import { bodyOrSuccess, definedOnly } from '../operation';
 
 /** The `state` field: a JSON object, given as an object or as JSON text. */
 function readState(parameters: ItemParameters): IDataObject | undefined {
@@ -117,14 +117,15 @@ export const start: FusionAuthOperation = {
 		} else {
 			body.userId = parameters.requiredString('userId', { uuid: true });
 		}
-		const applicationId = parameters.optionalString('applicationId', { uuid: true });
-		if (applicationId !== undefined) body.applicationId = applicationId;
-		const code = parameters.additionalString('code');
-		if (code !== undefined) body.code = code;
-		const state = readState(parameters);
-		if (state !== undefined) body.state = state;
-		const trustChallenge = parameters.additionalString('trustChallenge');
-		if (trustChallenge !== undefined) body.trustChallenge = trustChallenge;
+		Object.assign(
+			body,
+			definedOnly({
+				applicationId: parameters.optionalString('applicationId', { uuid: true }),
+				code: parameters.additionalString('code'),
+				state: readState(parameters),
+				trustChallenge: parameters.additionalString('trustChallenge'),
+			}),
+		);
 		return {
 			method: 'POST',
 			path: ['two-factor', 'start'],

@@ -13,7 +13,7 @@ import {
 	userOrJwtProperties,
 } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
-import { bodyOrSuccess } from '../operation';
+import { bodyOrSuccess, definedOnly } from '../operation';
 
 export const enable: FusionAuthOperation = {
 	resource: 'twoFactor',
@@ -118,19 +118,20 @@ export const enable: FusionAuthOperation = {
 			if (secret === undefined && secretBase32Encoded === undefined) {
 				parameters.fail('secret', 'is required for the authenticator method (or set Secret Base32 Encoded)');
 			}
-			if (secret !== undefined) body.secret = secret;
-			if (secretBase32Encoded !== undefined) body.secretBase32Encoded = secretBase32Encoded;
+			Object.assign(body, definedOnly({ secret, secretBase32Encoded }));
 		} else if (method === 'email') {
 			body.email = parameters.requiredString('email');
 		} else {
 			body.mobilePhone = parameters.requiredString('mobilePhone');
 		}
-		const name = parameters.additionalString('name', { raw: true });
-		if (name !== undefined) body.name = name;
-		const applicationId = parameters.additionalString('applicationId', { uuid: true });
-		if (applicationId !== undefined) body.applicationId = applicationId;
-		const twoFactorId = parameters.additionalString('twoFactorId');
-		if (twoFactorId !== undefined) body.twoFactorId = twoFactorId;
+		Object.assign(
+			body,
+			definedOnly({
+				name: parameters.additionalString('name', { raw: true }),
+				applicationId: parameters.additionalString('applicationId', { uuid: true }),
+				twoFactorId: parameters.additionalString('twoFactorId'),
+			}),
+		);
 		return {
 			method: 'POST',
 			path,
