@@ -1,17 +1,9 @@
 import { redact, runDemo } from '../scripts/demo';
 import type { DemoStep } from '../scripts/demo';
-import type { Simulator } from './simulator/server';
-import { DEMO_USERS, startSimulator } from './simulator/server';
+import { useSimulator } from './harness/lifecycle';
+import { DEMO_USERS } from './simulator/server';
 
-let simulator: Simulator;
-
-beforeAll(async () => {
-	simulator = await startSimulator();
-});
-
-afterAll(async () => {
-	await simulator.close();
-});
+const simulator = useSimulator();
 
 test('the demo runs its four flows against the simulator and leaves the user as it found them', async () => {
 	const user = DEMO_USERS.noMethods;

@@ -5,10 +5,10 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { useRecordingServer } from '../harness/lifecycle';
 import type { RunResult } from '../harness/n8n';
 import { runNode } from '../harness/n8n';
 import type { RecordedRequest, Reply } from '../harness/recordingServer';
-import { RecordingServer } from '../harness/recordingServer';
 
 const API_KEY = 'concurrency-api-key';
 const userId = (index: number) => `a0000000-0000-4000-8000-${String(index).padStart(12, '0')}`;
@@ -32,16 +32,6 @@ const enable = (options: IDataObject): INodeParameters => ({
 	options,
 });
 
-let server: RecordingServer;
-
-beforeAll(async () => {
-	server = await RecordingServer.start();
-});
-
-afterAll(async () => {
-	await server.close();
-});
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Answers by user; later items answer sooner, so completion order is unlike input order. */
@@ -58,10 +48,7 @@ async function answer(request: RecordedRequest, latency: (index: number) => numb
 	return { status: 200, body: { recoveryCodes: [`codes-${index}`] } };
 }
 
-beforeEach(() => {
-	server.reset();
-	server.respondWith(async (request) => await answer(request, (index) => (index * 7919) % 13));
-});
+const server = useRecordingServer(async (request) => await answer(request, (index) => (index * 7919) % 13));
 
 async function run(
 	options: IDataObject,
@@ -163,7 +150,7 @@ describe('requests in flight', () => {
 	test.each([
 		[1, 1],
 		[3, 3],
-		[undefined, 5],
+		[undefined, 10],
 		[25, 25],
 		[0, 1],
 	])('concurrency %s: at most (and, with enough items, exactly) %s at once', async (concurrency, expected) => {

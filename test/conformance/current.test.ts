@@ -1,10 +1,10 @@
 import { FusionAuthClient } from '@fusionauth/typescript-client';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { useRecordingServer } from '../harness/lifecycle';
 import { runNode } from '../harness/n8n';
-import { RecordingServer } from '../harness/recordingServer';
-import type { WireRequest } from './wire';
-import { onTheWire } from './wire';
+import type { WireRequest } from '../harness/wire';
+import { onTheWire } from '../harness/wire';
 
 // FusionAuth 1.26+: the request the node sends must be the one FusionAuth's own client sends.
 const API_KEY = 'conformance-api-key-5f1d';
@@ -14,17 +14,7 @@ const APPLICATION_ID = '85a03867-dccf-4882-adde-1a79aeec50df';
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIyYzFlIn0.c2lnbmF0dXJl';
 const TWO_FACTOR_ID = 'YkQY5Gsyo4RlfmDciBGRmvfj3RmatUqrbjoIZ19fmw4';
 
-let server: RecordingServer;
-
-beforeAll(async () => {
-	server = await RecordingServer.start(() => ({ status: 200, body: {} }));
-});
-
-afterAll(async () => {
-	await server.close();
-});
-
-beforeEach(() => server.reset());
+const server = useRecordingServer({ status: 200, body: {} });
 
 async function viaNode(parameters: INodeParameters, tenantId = TENANT_ID): Promise<WireRequest> {
 	server.reset();

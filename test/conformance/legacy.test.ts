@@ -1,9 +1,9 @@
 import type { INodeParameters } from 'n8n-workflow';
 
+import { useRecordingServer } from '../harness/lifecycle';
 import { runNode } from '../harness/n8n';
-import { RecordingServer } from '../harness/recordingServer';
-import type { WireRequest } from './wire';
-import { onTheWire } from './wire';
+import type { WireRequest } from '../harness/wire';
+import { onTheWire } from '../harness/wire';
 
 // FusionAuth 1.25 and earlier: the requests of the Elixir client 0.3.0's Two Factor module
 // (the API notes' legacy table), with exactly one Authorization header.
@@ -14,15 +14,7 @@ const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIwMDAxIn0.bGVnYWN5';
 const TWO_FACTOR_ID = 'tfa-8KQ2mZ7hY0rX';
 const SECRET = 'TGVnYWN5U2VjcmV0MTIzNA==';
 
-let server: RecordingServer;
-
-beforeAll(async () => {
-	server = await RecordingServer.start(() => ({ status: 200 }));
-});
-
-afterAll(async () => {
-	await server.close();
-});
+const server = useRecordingServer();
 
 async function viaNode(parameters: INodeParameters): Promise<WireRequest> {
 	server.reset();

@@ -1,7 +1,5 @@
 import '../harness/environment';
 
-import { createServer } from 'http';
-import type { AddressInfo } from 'net';
 import { ExecuteContext, RoutingNode } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
@@ -18,9 +16,10 @@ import type {
 } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
+import { useRecordingServer } from '../harness/lifecycle';
 import { TestCredentialsHelper } from '../harness/n8n';
 import { loadPackage } from '../harness/package';
-import { RecordingServer } from '../harness/recordingServer';
+import { unusedPort } from '../harness/ports';
 
 const API_KEY = 'credential-test-api-key';
 const TENANT_ID = '6b2c9a1e-0d3f-4c5b-9e8a-7f6d5c4b3a21';
@@ -137,20 +136,7 @@ function rule(status: number): string {
 	throw new Error(`The credential test has no rule for ${status}`);
 }
 
-let server: RecordingServer;
-
-beforeAll(async () => {
-	server = await RecordingServer.start();
-});
-
-afterAll(async () => {
-	await server.close();
-});
-
-beforeEach(() => {
-	server.reset();
-	server.respondWith({ status: 200, body: { secret: 'c2VjcmV0', secretBase32Encoded: 'ONSWG4TFOQ' } });
-});
+const server = useRecordingServer({ status: 200, body: { secret: 'c2VjcmV0', secretBase32Encoded: 'ONSWG4TFOQ' } });
 
 describe('the fusionAuthApi credential test, run as n8n runs it', () => {
 	test('a good key: OK, after GET /api/two-factor/secret with the raw key and the tenant header', async () => {
@@ -209,10 +195,7 @@ describe('the fusionAuthApi credential test, run as n8n runs it', () => {
 	});
 
 	test('a server that is not there: the connection error code', async () => {
-		const closed = createServer();
-		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-		const port = (closed.address() as AddressInfo).port;
-		await new Promise<void>((resolve) => closed.close(() => resolve()));
+		const port = await unusedPort();
 		const result = await testCredential({ baseUrl: `http://127.0.0.1:${port}`, apiKey: API_KEY });
 		expect(result).toMatchObject({ status: 'Error', message: 'ECONNREFUSED' });
 	});

@@ -3,12 +3,13 @@
  * FusionAuth cannot have acted on it (refused) or where acting twice is harmless (a GET); a POST
  * or DELETE whose connection broke is never sent twice, and its error says so.
  */
-import { createServer } from 'http';
-import type { AddressInfo } from 'net';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
+import { oneItemEach } from '../harness/expectations';
+import { useSimulator } from '../harness/lifecycle';
 import type { RunResult } from '../harness/n8n';
 import { runNode } from '../harness/n8n';
+import { unusedPort } from '../harness/ports';
 import type { Simulator } from '../simulator/server';
 import { DEMO_USERS, startSimulator } from '../simulator/server';
 
@@ -32,19 +33,7 @@ const generateSecret: INodeParameters = {
 	options: { retryDelay: 1 },
 };
 
-let simulator: Simulator;
-
-beforeAll(async () => {
-	simulator = await startSimulator();
-});
-
-afterAll(async () => {
-	await simulator.close();
-});
-
-beforeEach(() => {
-	simulator.reset();
-});
+const simulator = useSimulator();
 
 function run(
 	parameters: INodeParameters,
@@ -53,12 +42,6 @@ function run(
 	items = emails.map((email) => ({ email })),
 ): Promise<RunResult> {
 	return runNode({ parameters, items, credentials: { baseUrl, apiKey: simulator.apiKey }, onError });
-}
-
-/** Every input item came out as exactly one item, success or error, paired with it, in order. */
-function oneItemEach(items: INodeExecutionData[], count: number): INodeExecutionData[] {
-	expect(items.map((item) => item.pairedItem)).toEqual(Array.from({ length: count }, (_, item) => ({ item })));
-	return items;
 }
 
 const isError = (item: INodeExecutionData) => 'error' in item.json;
@@ -152,17 +135,8 @@ describe('a server that drops 10% of connections before answering', () => {
 });
 
 describe('connection refused', () => {
-	/** A port that nothing listens on (it was free a moment ago). */
-	async function freePort(): Promise<number> {
-		const probe = createServer();
-		await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-		const { port } = probe.address() as AddressInfo;
-		await new Promise<void>((resolve) => probe.close(() => resolve()));
-		return port;
-	}
-
 	test('a POST is sent again when the server was not listening yet, and the code goes out once', async () => {
-		const port = await freePort();
+		const port = await unusedPort();
 		let late: Simulator | undefined;
 		// FusionAuth comes up while the node waits for its first retry.
 		const starting = new Promise<void>((resolve) => {
@@ -192,7 +166,7 @@ describe('connection refused', () => {
 	});
 
 	test('when nothing ever listens, each item fails after its retries, naming the cause', async () => {
-		const port = await freePort();
+		const port = await unusedPort();
 		const result = await run(
 			{ ...generateSecret, options: { retries: 2, retryDelay: 1 } },
 			'continueRegularOutput',
@@ -210,7 +184,7 @@ describe('connection refused', () => {
 	});
 
 	test('Retries 0 fails at once, without a retry note', async () => {
-		const port = await freePort();
+		const port = await unusedPort();
 		const result = await run(
 			{ ...generateSecret, options: { retries: 0 } },
 			'continueRegularOutput',

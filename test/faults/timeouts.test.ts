@@ -2,34 +2,19 @@
  * Fault injection, part 3: a server slower than the timeout. FusionAuth has the request and may
  * act on it, so a timeout is never sent again, whatever the method; the error says so.
  */
-import type { INodeExecutionData } from 'n8n-workflow';
-
+import { oneItemEach } from '../harness/expectations';
+import { useSimulator } from '../harness/lifecycle';
 import { runNode } from '../harness/n8n';
-import type { Simulator } from '../simulator/server';
-import { DEMO_USERS, startSimulator } from '../simulator/server';
+import { DEMO_USERS } from '../simulator/server';
 
 const emails = ['slow-0@example.com', 'slow-1@example.com', 'slow-2@example.com'];
 
-let simulator: Simulator;
-
-beforeAll(async () => {
-	simulator = await startSimulator();
-});
-
-afterAll(async () => {
-	await simulator.close();
-});
+const simulator = useSimulator();
 
 beforeEach(() => {
-	simulator.reset();
 	// FusionAuth handles each request, then holds the answer far past the node's timeout.
 	simulator.setFaults({ hangMs: 5_000 });
 });
-
-function oneItemEach(items: INodeExecutionData[], count: number): INodeExecutionData[] {
-	expect(items.map((item) => item.pairedItem)).toEqual(Array.from({ length: count }, (_, item) => ({ item })));
-	return items;
-}
 
 test('POST past the timeout: one error per item, sent once, and the error warns it may have been carried out', async () => {
 	const started = Date.now();

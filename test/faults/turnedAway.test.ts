@@ -5,11 +5,11 @@
  */
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
+import { oneItemEach } from '../harness/expectations';
+import { useRecordingServer, useSimulator } from '../harness/lifecycle';
 import type { RunResult } from '../harness/n8n';
 import { runNode } from '../harness/n8n';
-import { RecordingServer } from '../harness/recordingServer';
-import type { Simulator } from '../simulator/server';
-import { DEMO_USERS, startSimulator } from '../simulator/server';
+import { DEMO_USERS } from '../simulator/server';
 
 const SEND_PATH = '/api/two-factor/send';
 const emails = Array.from({ length: 10 }, (_, index) => `item-${index}@example.com`);
@@ -28,19 +28,7 @@ const generateSecret = (options: INodeParameters): INodeParameters => ({
 	options,
 });
 
-let simulator: Simulator;
-
-beforeAll(async () => {
-	simulator = await startSimulator();
-});
-
-afterAll(async () => {
-	await simulator.close();
-});
-
-beforeEach(() => {
-	simulator.reset();
-});
+const simulator = useSimulator();
 
 function run(parameters: INodeParameters, count = emails.length, apiKey = simulator.apiKey): Promise<RunResult> {
 	return runNode({
@@ -49,11 +37,6 @@ function run(parameters: INodeParameters, count = emails.length, apiKey = simula
 		credentials: { baseUrl: simulator.url, apiKey },
 		onError: 'continueRegularOutput',
 	});
-}
-
-function oneItemEach(items: INodeExecutionData[], count: number): INodeExecutionData[] {
-	expect(items.map((item) => item.pairedItem)).toEqual(Array.from({ length: count }, (_, item) => ({ item })));
-	return items;
 }
 
 const description = (item: INodeExecutionData) => (item.json.details as { description: string }).description;
@@ -152,15 +135,7 @@ describe('429 Too Many Requests, and statuses that are never retried', () => {
 });
 
 describe('Retry-After as an HTTP date', () => {
-	let server: RecordingServer;
-
-	beforeAll(async () => {
-		server = await RecordingServer.start();
-	});
-
-	afterAll(async () => {
-		await server.close();
-	});
+	const server = useRecordingServer();
 
 	function turnAwayOnce(retryAfter: string) {
 		server.reset();

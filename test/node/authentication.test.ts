@@ -3,6 +3,7 @@ import { createServer } from 'http';
 import type { AddressInfo } from 'net';
 import type { INodeParameters } from 'n8n-workflow';
 
+import { useServer } from '../harness/lifecycle';
 import { runNode } from '../harness/n8n';
 
 const USER_ID = '2c1e1e39-0ae7-4a9b-8e0d-6d0f8a4b1f52';
@@ -43,15 +44,7 @@ async function startRawServer() {
 	};
 }
 
-let server: Awaited<ReturnType<typeof startRawServer>>;
-
-beforeAll(async () => {
-	server = await startRawServer();
-});
-
-afterAll(async () => {
-	await server.close();
-});
+const server = useServer(startRawServer);
 
 beforeEach(() => {
 	server.requests.length = 0;

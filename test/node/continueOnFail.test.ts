@@ -1,8 +1,8 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { useRecordingServer } from '../harness/lifecycle';
 import { runNode } from '../harness/n8n';
 import type { Reply } from '../harness/recordingServer';
-import { RecordingServer } from '../harness/recordingServer';
 
 const API_KEY = 'continue-on-fail-api-key';
 const UNKNOWN_USER = 'f0000000-0000-4000-8000-000000000404';
@@ -30,16 +30,6 @@ const mixed: Array<{ json: IDataObject; outcome: 'ok' | RegExp }> = [
 ];
 const sentItems = mixed.map((_, index) => index).filter((index) => ![1, 5].includes(index));
 
-let server: RecordingServer;
-
-beforeAll(async () => {
-	server = await RecordingServer.start();
-});
-
-afterAll(async () => {
-	await server.close();
-});
-
 /** Answers by the user in the path; earlier items answer later, so completion order is not input order. */
 async function answer(path: string, code: string | undefined): Promise<Reply> {
 	const userId = path.split('/').pop()!;
@@ -51,10 +41,9 @@ async function answer(path: string, code: string | undefined): Promise<Reply> {
 	return { status: 200, body: { recoveryCodes: [`codes-for-${userId}`] } };
 }
 
-beforeEach(() => {
-	server.reset();
-	server.respondWith(async (request) => await answer(request.path, (request.body as IDataObject)?.code as string));
-});
+const server = useRecordingServer(
+	async (request) => await answer(request.path, (request.body as IDataObject)?.code as string),
+);
 
 function run(onError?: 'continueRegularOutput' | 'continueErrorOutput', items = mixed.map((entry) => entry.json)) {
 	return runNode({ parameters, items, credentials: { baseUrl: server.url, apiKey: API_KEY }, onError });

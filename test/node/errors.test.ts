@@ -1,10 +1,9 @@
-import { createServer } from 'http';
-import type { AddressInfo } from 'net';
 import type { INodeParameters } from 'n8n-workflow';
 
+import { useRecordingServer } from '../harness/lifecycle';
 import type { RunResult } from '../harness/n8n';
 import { runNode } from '../harness/n8n';
-import { RecordingServer } from '../harness/recordingServer';
+import { unusedPort } from '../harness/ports';
 
 const USER_ID = '2c1e1e39-0ae7-4a9b-8e0d-6d0f8a4b1f52';
 const API_KEY = 'errors-test-api-key';
@@ -88,17 +87,7 @@ const validationBody = {
 	generalErrors: [{ code: '[LoginPreventedException]', message: 'The user is locked.' }],
 };
 
-let server: RecordingServer;
-
-beforeAll(async () => {
-	server = await RecordingServer.start();
-});
-
-afterAll(async () => {
-	await server.close();
-});
-
-beforeEach(() => server.reset());
+const server = useRecordingServer();
 
 /** Retries off: these tests are about what an answer means, not how often it is asked for. */
 function noRetries(parameters: INodeParameters): INodeParameters {
@@ -256,10 +245,7 @@ describe('statuses that do not depend on the endpoint', () => {
 	});
 
 	test('connection refused names the base URL', async () => {
-		const closed = createServer();
-		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-		const port = (closed.address() as AddressInfo).port;
-		await new Promise<void>((resolve) => closed.close(() => resolve()));
+		const port = await unusedPort();
 
 		const result = await runNode({
 			parameters: noRetries(enableCurrent),

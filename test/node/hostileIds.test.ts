@@ -1,25 +1,12 @@
 import type { INodeParameters } from 'n8n-workflow';
 
+import { useRecordingServer } from '../harness/lifecycle';
 import { runNode } from '../harness/n8n';
-import { RecordingServer } from '../harness/recordingServer';
 
 const USER_ID = '2c1e1e39-0ae7-4a9b-8e0d-6d0f8a4b1f52';
 const API_KEY = 'hostile-ids-api-key';
 
-let server: RecordingServer;
-
-beforeAll(async () => {
-	server = await RecordingServer.start();
-});
-
-afterAll(async () => {
-	await server.close();
-});
-
-beforeEach(() => {
-	server.reset();
-	server.respondWith({ status: 200 });
-});
+const server = useRecordingServer();
 
 async function run(parameters: INodeParameters, baseUrl = server.url) {
 	return await runNode({ parameters, credentials: { baseUrl, apiKey: API_KEY } });

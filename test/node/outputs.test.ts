@@ -1,9 +1,9 @@
 import { createHmac } from 'crypto';
 import type { INodeParameters } from 'n8n-workflow';
 
+import { useRecordingServer } from '../harness/lifecycle';
 import { runNode } from '../harness/n8n';
 import type { Reply } from '../harness/recordingServer';
-import { RecordingServer } from '../harness/recordingServer';
 
 const USER_ID = '2c1e1e39-0ae7-4a9b-8e0d-6d0f8a4b1f52';
 const API_KEY = 'outputs-test-api-key';
@@ -11,17 +11,7 @@ const API_KEY = 'outputs-test-api-key';
 const RFC_KEY_BASE64 = 'MTIzNDU2Nzg5MDEyMzQ1Njc4OTA=';
 const RFC_KEY_BASE32 = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 
-let server: RecordingServer;
-
-beforeAll(async () => {
-	server = await RecordingServer.start();
-});
-
-afterAll(async () => {
-	await server.close();
-});
-
-beforeEach(() => server.reset());
+const server = useRecordingServer();
 
 async function run(parameters: INodeParameters, reply: Reply = { status: 200 }, items?: Array<Record<string, unknown>>) {
 	server.respondWith(reply);

@@ -1,11 +1,10 @@
-import { createServer } from 'http';
-import type { AddressInfo } from 'net';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
 
+import { useRecordingServer } from '../harness/lifecycle';
 import type { RunOptions, RunResult } from '../harness/n8n';
 import { runNode } from '../harness/n8n';
-import { RecordingServer } from '../harness/recordingServer';
+import { unusedPort } from '../harness/ports';
 
 const USER_ID = '2c1e1e39-0ae7-4a9b-8e0d-6d0f8a4b1f52';
 const API_KEY = 'apikey-Zq7W3xLm9Pv2Rt8N-distinctive';
@@ -25,10 +24,9 @@ const enableWithJwt = { resource: 'twoFactor', operation: 'enable', authenticate
 /** Everything written to the console, the process streams and n8n's logger during a run. */
 const logged: string[] = [];
 
-let server: RecordingServer;
+const server = useRecordingServer();
 
 beforeAll(async () => {
-	server = await RecordingServer.start();
 	const capture = (message: unknown, meta?: unknown) => logged.push(safeStringify([message, meta]));
 	LoggerProxy.init({ error: capture, warn: capture, info: capture, debug: capture } as never);
 	for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
@@ -43,13 +41,11 @@ beforeAll(async () => {
 	}
 });
 
-afterAll(async () => {
+afterAll(() => {
 	jest.restoreAllMocks();
-	await server.close();
 });
 
 beforeEach(() => {
-	server.reset();
 	logged.length = 0;
 });
 
@@ -141,10 +137,7 @@ describe('the API key and the JWT never show in outputs, errors, the run or the 
 	);
 
 	test('a connection error, with a password in the base URL too', async () => {
-		const closed = createServer();
-		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-		const port = (closed.address() as AddressInfo).port;
-		await new Promise<void>((resolve) => closed.close(() => resolve()));
+		const port = await unusedPort();
 		const baseUrl = `http://admin:${BASE_URL_PASSWORD}@127.0.0.1:${port}`;
 		for (const parameters of [enableWithKey, enableWithJwt]) {
 			const result = await run(parameters, { credentials: { baseUrl, apiKey: API_KEY } });

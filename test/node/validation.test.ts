@@ -1,7 +1,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { useRecordingServer } from '../harness/lifecycle';
 import { runNode } from '../harness/n8n';
-import { RecordingServer } from '../harness/recordingServer';
 
 const USER_ID = '2c1e1e39-0ae7-4a9b-8e0d-6d0f8a4b1f52';
 const APPLICATION_ID = '3c219e58-ed0e-4b18-ad48-f4f92793ae32';
@@ -82,20 +82,7 @@ const cases: ValidationCase[] = [
 	{ name: 'legacy send for login: blank twoFactorId', parameters: { ...sendForLoginLegacy, twoFactorId: FROM_ITEM }, good: 'tfid-1', bad: '', label: 'Two Factor ID', field: 'twoFactorId', problem: required },
 ];
 
-let server: RecordingServer;
-
-beforeAll(async () => {
-	server = await RecordingServer.start();
-});
-
-afterAll(async () => {
-	await server.close();
-});
-
-beforeEach(() => {
-	server.reset();
-	server.respondWith({ status: 200 });
-});
+const server = useRecordingServer();
 
 function items(testCase: ValidationCase): IDataObject[] {
 	return [{ value: testCase.good }, { value: testCase.bad }] as IDataObject[];

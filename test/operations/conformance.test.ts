@@ -1,22 +1,14 @@
 import { FusionAuthClient } from '@fusionauth/typescript-client';
 import type { INodeParameters } from 'n8n-workflow';
 
-import { RecordingServer } from '../harness/recordingServer';
+import { useRecordingServer } from '../harness/lifecycle';
 import type { Wire } from './support';
 import { ACCESS_TOKEN, API_KEY, APPLICATION_ID, runAgainst, TENANT_ID, TWO_FACTOR_ID, USER_ID, wire } from './support';
 
 // Each operation that FusionAuth's official client has must send what the client sends.
 const TRUST_ID = 'qSl6n2oU4pP7nVJWEjH0BNUjr3XgmC5fD9kE8sS0f8k';
 
-let server: RecordingServer;
-
-beforeAll(async () => {
-	server = await RecordingServer.start(() => ({ status: 200, body: {} }));
-});
-
-afterAll(async () => {
-	await server.close();
-});
+const server = useRecordingServer({ status: 200, body: {} });
 
 async function viaNode(parameters: INodeParameters): Promise<Wire> {
 	server.reset();

@@ -1,6 +1,6 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { RecordingServer } from '../harness/recordingServer';
+import { useRecordingServer } from '../harness/lifecycle';
 import { ACCESS_TOKEN, API_KEY, APPLICATION_ID, runAgainst, TWO_FACTOR_ID, USER_ID, visibleText } from './support';
 
 // Every status FusionAuth documents for these endpoints reaches the user in FusionAuth's terms.
@@ -120,17 +120,7 @@ function expectedMessage(operation: OperationCase, status: number): string {
 	}
 }
 
-let server: RecordingServer;
-
-beforeAll(async () => {
-	server = await RecordingServer.start();
-});
-
-afterAll(async () => {
-	await server.close();
-});
-
-beforeEach(() => server.reset());
+const server = useRecordingServer();
 
 const cases = operations.flatMap((operation) => operation.statuses.map((status) => ({ ...operation, status })));
 

@@ -9,8 +9,8 @@ import {
 	hotp,
 	totp,
 } from '../../dist/nodes/FusionAuthTwoFactor/helpers/totp';
+import { useRecordingServer } from '../harness/lifecycle';
 import { PACKAGE_ROOT } from '../harness/package';
-import { RecordingServer } from '../harness/recordingServer';
 import { outputJson, runAgainst, visibleText } from './support';
 
 // RFC 6238 appendix B and RFC 4226 appendix D use this ASCII key for SHA1.
@@ -89,17 +89,7 @@ describe('TOTP helpers', () => {
 });
 
 describe('code.generateTotp', () => {
-	let server: RecordingServer;
-
-	beforeAll(async () => {
-		server = await RecordingServer.start(() => ({ status: 500 }));
-	});
-
-	afterAll(async () => {
-		await server.close();
-	});
-
-	beforeEach(() => server.reset());
+	const server = useRecordingServer({ status: 500 });
 
 	const run = async (parameters: Record<string, unknown>, items?: Array<Record<string, unknown>>) =>
 		await runAgainst(server, { resource: 'code', operation: 'generateTotp', ...parameters } as never, { items: items as never });

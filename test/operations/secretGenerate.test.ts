@@ -1,6 +1,6 @@
 import { encodeKeyUriComponent, otpauthUri } from '../../dist/nodes/FusionAuthTwoFactor/helpers/otpauth';
 import { decodeBase32 } from '../../dist/nodes/FusionAuthTwoFactor/helpers/totp';
-import { RecordingServer } from '../harness/recordingServer';
+import { useRecordingServer } from '../harness/lifecycle';
 import { API_KEY, outputJson, runAgainst, visibleText } from './support';
 
 // "12345678901234567890": Base64 as FusionAuth's secret field, Base32 as secretBase32Encoded.
@@ -70,20 +70,7 @@ describe('otpauth key URI', () => {
 });
 
 describe('secret.generate', () => {
-	let server: RecordingServer;
-
-	beforeAll(async () => {
-		server = await RecordingServer.start(() => ({
-			status: 200,
-			body: { secret: SECRET, secretBase32Encoded: SECRET_BASE32 },
-		}));
-	});
-
-	afterAll(async () => {
-		await server.close();
-	});
-
-	beforeEach(() => server.reset());
+	const server = useRecordingServer({ status: 200, body: { secret: SECRET, secretBase32Encoded: SECRET_BASE32 } });
 
 	test('without issuer and account name, outputs FusionAuth’s secret as it is', async () => {
 		const result = await runAgainst(server, { resource: 'secret', operation: 'generate' });
@@ -119,7 +106,6 @@ describe('secret.generate', () => {
 		const uriSecret = readKeyUri(item.otpauthUri as string).parameters.secret;
 		expect(uriSecret).toBe(SECRET_BASE32);
 		expect(decodeBase32(uriSecret)).toEqual(Buffer.from(SECRET, 'base64'));
-		server.respondWith({ status: 200, body: { secret: SECRET, secretBase32Encoded: SECRET_BASE32 } });
 	});
 
 	test('one output per item, each with its own account name', async () => {
@@ -156,6 +142,5 @@ describe('secret.generate', () => {
 		expect(result.error?.message).toBe('FusionAuth rejected the JWT');
 		expect(visibleText(result)).not.toContain(jwt);
 		expect(visibleText(result)).not.toContain(API_KEY);
-		server.respondWith({ status: 200, body: { secret: SECRET, secretBase32Encoded: SECRET_BASE32 } });
 	});
 });

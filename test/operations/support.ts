@@ -3,6 +3,8 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import type { RunOptions, RunResult } from '../harness/n8n';
 import { runNode } from '../harness/n8n';
 import type { RecordedRequest, RecordingServer } from '../harness/recordingServer';
+import type { SentHeadersAndBody } from '../harness/wire';
+import { headersAndBody } from '../harness/wire';
 
 export const API_KEY = 'operations-api-key-4e7b1d';
 export const TENANT_ID = '9f3b2a1c-6d5e-4f70-8a9b-0c1d2e3f4a5b';
@@ -29,34 +31,15 @@ export async function runAgainst(
 	});
 }
 
-function header(request: RecordedRequest, name: string): string | undefined {
-	const value = request.headers[name];
-	return Array.isArray(value) ? value.join(', ') : value;
-}
-
-/** The parts of a request that decide what FusionAuth does with it. */
-export interface Wire {
+/** The parts of a request that decide what FusionAuth does with it, with the query parsed. */
+export interface Wire extends SentHeadersAndBody {
 	method: string;
 	path: string;
 	query: Record<string, string>;
-	authorization: string | undefined;
-	tenantId: string | undefined;
-	/** Only when there is a body. */
-	contentType: string | undefined;
-	body: unknown;
 }
 
 export function wire(request: RecordedRequest): Wire {
-	const hasBody = request.rawBody !== '';
-	return {
-		method: request.method,
-		path: request.path,
-		query: request.query,
-		authorization: header(request, 'authorization'),
-		tenantId: header(request, 'x-fusionauth-tenantid'),
-		contentType: hasBody ? header(request, 'content-type') : undefined,
-		body: request.body ?? (hasBody ? request.rawBody : undefined),
-	};
+	return { method: request.method, path: request.path, query: request.query, ...headersAndBody(request) };
 }
 
 /** Everything of a run a user or a log could see: output and error items, the error's texts and data. */

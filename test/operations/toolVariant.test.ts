@@ -1,8 +1,8 @@
 import type { INodeParameters, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
+import { useRecordingServer } from '../harness/lifecycle';
 import { loadedPackage, NODE_TYPE } from '../harness/n8n';
-import { RecordingServer } from '../harness/recordingServer';
 import { APPLICATION_ID, outputJson, runAgainst, TWO_FACTOR_ID, USER_ID } from './support';
 
 // n8n offers a node with usableAsTool to AI agents as a variant whose type name ends in "Tool".
@@ -73,20 +73,10 @@ describe('what the description shows', () => {
 });
 
 describe('running as the tool variant', () => {
-	let server: RecordingServer;
-
-	beforeAll(async () => {
-		server = await RecordingServer.start(() => ({
-			status: 200,
-			body: { recoveryCodes: ['A'], token: 'eyJ.eyJ.sig', twoFactorId: TWO_FACTOR_ID, methods: [] },
-		}));
+	const server = useRecordingServer({
+		status: 200,
+		body: { recoveryCodes: ['A'], token: 'eyJ.eyJ.sig', twoFactorId: TWO_FACTOR_ID, methods: [] },
 	});
-
-	afterAll(async () => {
-		await server.close();
-	});
-
-	beforeEach(() => server.reset());
 
 	test.each([
 		['recoveryCode', 'generate', { userId: USER_ID }],

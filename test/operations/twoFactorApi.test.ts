@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { useRecordingServer } from '../harness/lifecycle';
 import { loadedPackage, NODE_TYPE } from '../harness/n8n';
-import { RecordingServer } from '../harness/recordingServer';
 import {
 	ACCESS_TOKEN,
 	API_KEY,
@@ -17,20 +17,7 @@ import {
 
 const RECOVERY_CODES = ['2XJQY-7KDL3', 'BX4QH-N8RT6', 'C9WQ2-LMK3P', 'D7TZ5-QWE2R', 'E3RT8-YUI9O', 'F6GH1-JKL4Z', 'G2XC7-VBN8M', 'H5QW3-ERT6Y', 'J8UI4-OPA1S', 'K1DF9-GHJ2K'];
 
-let server: RecordingServer;
-
-beforeAll(async () => {
-	server = await RecordingServer.start();
-});
-
-afterAll(async () => {
-	await server.close();
-});
-
-beforeEach(() => {
-	server.reset();
-	server.respondWith({ status: 200 });
-});
+const server = useRecordingServer();
 
 describe('twoFactor.update', () => {
 	const parameters = { resource: 'twoFactor', operation: 'update', userId: USER_ID, methodId: ' 2KSZ ', name: 'Work phone' };

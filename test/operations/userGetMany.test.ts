@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { useRecordingServer } from '../harness/lifecycle';
 import type { RecordedRequest, Reply } from '../harness/recordingServer';
-import { RecordingServer } from '../harness/recordingServer';
 import { outputJson, runAgainst, USER_ID } from './support';
 
 type Shape = 'methods' | 'none' | 'emptyObject' | 'emptyMethods' | 'legacyOn' | 'legacyOff';
@@ -84,17 +84,7 @@ function userSearch(directory: Directory): (request: RecordedRequest) => Reply {
 	};
 }
 
-let server: RecordingServer;
-
-beforeAll(async () => {
-	server = await RecordingServer.start();
-});
-
-afterAll(async () => {
-	await server.close();
-});
-
-beforeEach(() => server.reset());
+const server = useRecordingServer();
 
 const getMany = (parameters: IDataObject) => ({ resource: 'user', operation: 'getMany', ...parameters });
 const ids = (items: IDataObject[]) => items.map((item) => Number((item.id as string).slice(-12)));
