@@ -93,7 +93,7 @@ describe('the Options collection', () => {
 			(options.options as INodeProperties[]).map((option) => [option.name, option.default]),
 		);
 		expect(defaults).toEqual({
-			concurrency: 5,
+			concurrency: 10,
 			maxRetryWait: DEFAULT_MAX_RETRY_WAIT_MS / 1000,
 			retries: DEFAULT_RETRIES,
 			retryDelay: DEFAULT_RETRY_DELAY_MS,

@@ -17,7 +17,8 @@ import { update } from './twoFactor/update.operation';
 import { get as getUser } from './user/get.operation';
 import { getMany as getManyUsers } from './user/getMany.operation';
 
-export const DEFAULT_CONCURRENCY = 5;
+/** Items in flight by default: the 10 a user allows when pacing HTTP Request to protect a server, as a fixed cap. */
+export const DEFAULT_CONCURRENCY = 10;
 
 /** Every operation of the node, in the order the selectors show them. */
 export const operations: FusionAuthOperation[] = [
