@@ -10,6 +10,7 @@ import {
 } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 import { bodyOrSuccess } from '../operation';
+import { userTwoFactorPath } from './userTwoFactorPath';
 
 export const disable: FusionAuthOperation = {
 	resource: 'twoFactor',
@@ -37,10 +38,7 @@ export const disable: FusionAuthOperation = {
 
 	request(parameters: ItemParameters): FusionAuthRequest {
 		const authentication = parameters.authentication();
-		const path: FusionAuthRequest['path'] = ['user', 'two-factor'];
-		if (authentication.type === 'apiKey') {
-			path.push(parameters.pathSegment('userId', parameters.requiredString('userId', { uuid: true })));
-		}
+		const path = userTwoFactorPath(parameters, authentication);
 		const code = parameters.requiredString('code');
 		if (parameters.apiVersion === 'legacy') {
 			return { method: 'DELETE', path, authentication, query: { code }, statusMessages: { 404: 'User not found' } };

@@ -14,6 +14,7 @@ import {
 } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 import { bodyOrSuccess, definedOnly } from '../operation';
+import { userTwoFactorPath } from './userTwoFactorPath';
 
 export const enable: FusionAuthOperation = {
 	resource: 'twoFactor',
@@ -90,10 +91,7 @@ export const enable: FusionAuthOperation = {
 
 	request(parameters: ItemParameters): FusionAuthRequest {
 		const authentication = parameters.authentication();
-		const path: FusionAuthRequest['path'] = ['user', 'two-factor'];
-		if (authentication.type === 'apiKey') {
-			path.push(parameters.pathSegment('userId', parameters.requiredString('userId', { uuid: true })));
-		}
+		const path = userTwoFactorPath(parameters, authentication);
 		const code = parameters.requiredString('code');
 
 		if (parameters.apiVersion === 'legacy') {
