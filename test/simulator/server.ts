@@ -639,7 +639,8 @@ class FusionAuthSimulator {
 			}),
 		);
 		this.seeds = options.users ?? DEMO_USER_LIST;
-		this.routes = this.generation === 'current' ? this.currentRoutes() : this.legacyRoutes();
+		// User create and delete come last: their patterns would also match /api/user/two-factor.
+		this.routes = [...(this.generation === 'current' ? this.currentRoutes() : this.legacyRoutes()), ...this.userAdminRoutes()];
 		this.setFaults(options.faults);
 		this.seed();
 	}
@@ -1461,6 +1462,54 @@ class FusionAuthSimulator {
 			{ method: 'POST', pattern: ['api', 'two-factor', 'send'], auth: ['key', 'jwt'], endpoint: '/api/two-factor/send', json: 'optional', handler: (ctx) => this.legacySend(ctx) },
 			{ method: 'POST', pattern: ['api', 'two-factor', 'send', ':twoFactorId'], auth: ['none'], endpoint: '/api/two-factor/send', json: 'optional', handler: (ctx, p) => this.legacySendForLogin(ctx, p.twoFactorId) },
 		];
+	}
+
+	/** Creating and deleting users, so a run can bring its own user (as the live tests do). */
+	private userAdminRoutes(): Route[] {
+		return [
+			{ method: 'POST', pattern: ['api', 'user', ':userId?'], auth: ['key'], endpoint: '/api/user', json: 'required', handler: (ctx, p) => this.createUser(ctx, p.userId) },
+			{ method: 'DELETE', pattern: ['api', 'user', ':userId'], auth: ['key'], endpoint: '/api/user', json: 'none', handler: (ctx, p) => this.deleteUser(ctx, p.userId) },
+		];
+	}
+
+	private createUser(ctx: Context, rawUserId: string | undefined): Reply {
+		const id = (rawUserId ?? randomUUID()).toLowerCase();
+		const user = (jsonOf(ctx.body) as { user?: Record<string, unknown> } | undefined)?.user;
+		const errors = new Errors();
+		if (rawUserId !== undefined && !isUuid(id)) {
+			errors.field('userId', '[couldNotConvert]userId', `Invalid userId [${rawUserId}].`);
+		}
+		if (!user || typeof user !== 'object') {
+			errors.missing('user', 'You must specify the [user] property.');
+		} else {
+			if (typeof user.email !== 'string' && typeof user.username !== 'string') {
+				errors.field('user.email', '[blank]user.email', 'You must specify either the [user.email] or [user.username] property.');
+			}
+			if (typeof user.password !== 'string' || user.password === '') {
+				errors.field('user.password', '[blank]user.password', 'You must specify the [user.password] property.');
+			}
+		}
+		if (!errors.empty) return errors.reply();
+		if (this.users.has(id)) {
+			return new Errors().field('userId', '[duplicate]userId', 'A User with Id [' + id + '] already exists.').reply();
+		}
+		const created = this.addUser({
+			id,
+			email: user!.email as string | undefined,
+			username: user!.username as string | undefined,
+			firstName: user!.firstName as string | undefined,
+			lastName: user!.lastName as string | undefined,
+			password: user!.password as string,
+			tenantId: ctx.tenantId,
+		});
+		return { status: 200, body: { user: this.renderUser(created) } };
+	}
+
+	private deleteUser(ctx: Context, rawUserId: string | undefined): Reply {
+		const user = this.userFromPath(ctx, rawUserId);
+		if ('status' in user) return user;
+		this.users.delete(user.id);
+		return EMPTY(200);
 	}
 
 	// --- handlers: shared -------------------------------------------------------------------
