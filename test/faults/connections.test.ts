@@ -69,7 +69,7 @@ describe('a server that drops 10% of connections before answering', () => {
 		const failed = items.filter(isError);
 		expect(failed).toHaveLength(ITEMS / 10);
 		for (const item of failed) {
-			expect(item.json.error).toBe(`Could not connect to FusionAuth at ${simulator.url}`);
+			expect(item.json.error).toBe(`The connection to FusionAuth at ${simulator.url} broke before it answered`);
 			const { description } = item.json.details as { description: string };
 			expect(description).toContain('POST /api/two-factor/send: the connection was closed before FusionAuth answered (ECONNRESET)');
 			expect(description).toContain('Not sent again: FusionAuth may already have acted on this POST');
@@ -96,6 +96,23 @@ describe('a server that drops 10% of connections before answering', () => {
 		expect(simulator.requests.filter((request) => request.path === SEND_PATH)).toHaveLength(ITEMS);
 		// FusionAuth sent every code (the dropped ones too): a retry would have sent a second.
 		expect(simulator.outbox.map((message) => message.to).sort()).toEqual([...emails].sort());
+	});
+
+	test('a user search is a read: a search page whose connection broke is asked for again, every user once', async () => {
+		simulator.setFaults({ dropFirst: 1, dropAfterHandling: true, paths: ['/api/user/search'] });
+		const result = await run(
+			{ resource: 'user', operation: 'getMany', twoFactorStatus: 'any', returnAll: true, options: { retryDelay: 1 } },
+			'continueRegularOutput',
+			simulator.url,
+			[{}],
+		);
+		const ids = result.output.map((item) => item.json.id);
+		expect(ids.filter((id) => id === undefined)).toEqual([]);
+		expect([...ids].sort()).toEqual(simulator.users.list().map((entry) => entry.id).sort());
+		const searches = simulator.requests.filter((request) => request.path === '/api/user/search');
+		expect(searches).toHaveLength(2);
+		expect(searches[0].status).toBeUndefined();
+		expect(searches[1].body).toBe(searches[0].body);
 	});
 
 	test('DELETE (Disable) whose connection broke is not sent again', async () => {
@@ -127,7 +144,7 @@ describe('a server that drops 10% of connections before answering', () => {
 			items: emails.slice(0, 3).map((email) => ({ email })),
 			credentials: { baseUrl: simulator.url, apiKey: simulator.apiKey },
 		});
-		expect(result.error?.message).toBe(`Could not connect to FusionAuth at ${simulator.url}`);
+		expect(result.error?.message).toBe(`The connection to FusionAuth at ${simulator.url} broke before it answered`);
 		expect(result.error?.description).toContain('Not sent again');
 		expect(simulator.requests).toHaveLength(1);
 		expect(simulator.outbox).toHaveLength(0);

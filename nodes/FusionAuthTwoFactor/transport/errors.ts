@@ -226,9 +226,13 @@ export function errorFromConnection(
 		);
 	}
 	const reason = (code && connectionMessages[code]) ?? 'the request failed before FusionAuth answered';
+	// A reset or broken pipe comes after the connection was made: the request may have arrived.
+	const connected = code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET';
 	return apiError(
 		node,
-		`Could not connect to FusionAuth at ${baseUrl}`,
+		connected
+			? `The connection to FusionAuth at ${baseUrl} broke before it answered`
+			: `Could not connect to FusionAuth at ${baseUrl}`,
 		`${endpoint}: ${reason}${code ? ` (${code})` : ''}.`,
 		undefined,
 		itemIndex,

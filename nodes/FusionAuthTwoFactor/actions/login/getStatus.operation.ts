@@ -71,6 +71,8 @@ export const getStatus: FusionAuthOperation = {
 				authentication: { type: 'apiKey' },
 				body: definedOnly({ userId, applicationId, twoFactorTrustId, action, accessToken }),
 				statusMessages,
+				// Reads the status only; asking twice does no more than asking once.
+				repeatable: true,
 			};
 		}
 		const path: FusionAuthRequest['path'] = ['two-factor', 'status'];

@@ -124,6 +124,8 @@ export const getMany: FusionAuthOperation = {
 				path: ['user', 'search'],
 				authentication: { type: 'apiKey' },
 				body: { search },
+				// A search changes nothing: a page whose connection broke may be asked for again.
+				repeatable: true,
 			};
 			const response = await transport.send(request, parameters.itemIndex);
 			const body = response.body ?? {};
