@@ -23,7 +23,7 @@ function itemFor(index: number): IDataObject {
 }
 const items = Array.from({ length: 40 }, (_, index) => itemFor(index));
 
-const enable = (options: IDataObject): INodeParameters => ({
+const enable = (options: INodeParameters): INodeParameters => ({
 	resource: 'twoFactor',
 	operation: 'enable',
 	userId: '={{ $json.userId }}',
@@ -51,7 +51,7 @@ async function answer(request: RecordedRequest, latency: (index: number) => numb
 const server = useRecordingServer(async (request) => await answer(request, (index) => (index * 7919) % 13));
 
 async function run(
-	options: IDataObject,
+	options: INodeParameters,
 	onError?: 'continueRegularOutput' | 'continueErrorOutput',
 	input: IDataObject[] = items,
 ): Promise<RunResult> {

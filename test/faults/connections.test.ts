@@ -3,7 +3,7 @@
  * FusionAuth cannot have acted on it (refused) or where acting twice is harmless (a GET); a POST
  * or DELETE whose connection broke is never sent twice, and its error says so.
  */
-import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { oneItemEach } from '../harness/expectations';
 import { useSimulator } from '../harness/lifecycle';
@@ -39,7 +39,7 @@ function run(
 	parameters: INodeParameters,
 	onError: 'continueRegularOutput' | 'continueErrorOutput' = 'continueRegularOutput',
 	baseUrl = simulator.url,
-	items = emails.map((email) => ({ email })),
+	items: IDataObject[] = emails.map((email) => ({ email })),
 ): Promise<RunResult> {
 	return runNode({ parameters, items, credentials: { baseUrl, apiKey: simulator.apiKey }, onError });
 }
