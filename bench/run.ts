@@ -170,7 +170,11 @@ function describe(scenario: Scenario): Pick<Row, 'label' | 'runner' | 'operation
 }
 
 const pad = (text: string, width: number, right = false) => (right ? text.padStart(width) : text.padEnd(width));
-const fixed = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+/** A figure for the tables; "n/a" where a run was too small to measure it (e.g. one heap sample). */
+const fixed = (value: number | null | undefined, digits = 0) =>
+	typeof value === 'number' && Number.isFinite(value)
+		? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+		: 'n/a';
 const mb = (bytes: number) => fixed(bytes / 1024 / 1024);
 const ratio = (a: number, b: number) => `${fixed(a / b, 2)}x`;
 

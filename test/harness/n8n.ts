@@ -14,6 +14,7 @@ import type {
 	INodeType,
 	INodeTypes,
 	IRun,
+	IVersionedNodeType,
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
@@ -123,10 +124,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 }
 
 export class TestNodeTypes implements INodeTypes {
-	private readonly types: Record<string, INodeType>;
+	private readonly types: Record<string, INodeType | IVersionedNodeType>;
 
-	constructor(loaded: LoadedPackage) {
-		this.types = { ...loaded.nodes, [START_TYPE]: itemsSource };
+	/** The package's nodes (and their tool variants), the items source, and any `extra` types. */
+	constructor(loaded: LoadedPackage, extra: Record<string, INodeType | IVersionedNodeType> = {}) {
+		this.types = { ...loaded.nodes, [START_TYPE]: itemsSource, ...extra };
 		// The tool variant n8n derives from a node with usableAsTool: same node, type and name
 		// ending in `Tool` (what `@tool` display options and the node's own checks look at).
 		for (const [name, type] of Object.entries(loaded.nodes)) {
@@ -141,14 +143,16 @@ export class TestNodeTypes implements INodeTypes {
 		}
 	}
 
-	getByName(nodeType: string): INodeType {
+	getByName(nodeType: string): INodeType | IVersionedNodeType {
 		const type = this.types[nodeType];
 		if (!type) throw new Error(`Unknown node type ${nodeType}`);
 		return type;
 	}
 
-	getByNameAndVersion(nodeType: string): INodeType {
-		return this.getByName(nodeType);
+	getByNameAndVersion(nodeType: string, version?: number): INodeType {
+		const type = this.getByName(nodeType);
+		if ('nodeVersions' in type) return type.nodeVersions[version ?? type.currentVersion];
+		return type;
 	}
 
 	getKnownTypes(): IDataObject {
@@ -165,8 +169,14 @@ export interface RunOptions {
 	credentials?: ICredentialDataDecryptedObject;
 	/** n8n's "On Error" setting of the node. */
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
-	/** Run the node as another type, e.g. the tool variant. */
+	/** Run the node as another type, e.g. the tool variant or one of `extraNodeTypes`. */
 	nodeType?: string;
+	typeVersion?: number;
+	/** Node types besides this package's, e.g. n8n's HTTP Request node for comparisons. */
+	extraNodeTypes?: Record<string, INodeType | IVersionedNodeType>;
+	/** Whether the node gets the fusionAuthApi credential (default true). */
+	withCredential?: boolean;
+	mode?: WorkflowExecuteMode;
 }
 
 export interface RunResult {
@@ -188,7 +198,7 @@ export function loadedPackage(): LoadedPackage {
 /** Runs Items Source -> FusionAuth Two Factor through n8n's WorkflowExecute, in this process. */
 export async function runNode(options: RunOptions): Promise<RunResult> {
 	const pkg = loadedPackage();
-	const nodeTypes = new TestNodeTypes(pkg);
+	const nodeTypes = new TestNodeTypes(pkg, options.extraNodeTypes);
 	const startNode: INode = {
 		id: 'a0000000-0000-4000-8000-000000000001',
 		name: 'Items Source',
@@ -201,10 +211,10 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		id: 'a0000000-0000-4000-8000-000000000002',
 		name: NODE_NAME,
 		type: options.nodeType ?? NODE_TYPE,
-		typeVersion: 1,
+		typeVersion: options.typeVersion ?? 1,
 		position: [200, 0],
 		parameters: options.parameters,
-		credentials: { fusionAuthApi: { id: 'cred-1', name: 'FusionAuth' } },
+		...(options.withCredential === false ? {} : { credentials: { fusionAuthApi: { id: 'cred-1', name: 'FusionAuth' } } }),
 		...(options.onError ? { onError: options.onError } : {}),
 	};
 	const workflow = new Workflow({
@@ -220,7 +230,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		settings: { executionOrder: 'v1' },
 	});
 
-	const mode: WorkflowExecuteMode = 'manual';
+	const mode: WorkflowExecuteMode = options.mode ?? 'manual';
 	const hooks = new ExecutionLifecycleHooks(mode, 'exec-test', {
 		id: 'wf-test',
 		name: 'test',
