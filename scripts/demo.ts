@@ -143,10 +143,14 @@ function summarize(value: unknown): unknown {
 	return value;
 }
 
+let lastFlow: string | undefined;
+
 function print(step: DemoStep) {
 	const shown = step.output.length > 8 ? step.output.slice(0, 8) : step.output;
 	const lines = JSON.stringify(summarize(redact(shown)), null, 2);
-	process.stdout.write(`\n${step.flow}\n  ${step.step}: ${step.output.length} item(s)\n`);
+	if (step.flow !== lastFlow) process.stdout.write(`\n${step.flow}\n`);
+	lastFlow = step.flow;
+	process.stdout.write(`  ${step.step}: ${step.output.length} item(s)\n`);
 	process.stdout.write(`${lines.replace(/^/gm, '    ')}\n`);
 	if (step.output.length > 8) process.stdout.write(`    ... and ${step.output.length - 8} more\n`);
 }
