@@ -148,7 +148,9 @@ describe('the credential\'s base URL', () => {
 			credentials: { baseUrl: 'auth.example.com', apiKey: API_KEY },
 		});
 		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error!.message).toBe('The Base URL in the FusionAuth credential must start with http:// or https://');
+		expect(result.error!.message).toBe(
+			'The Base URL in the FusionAuth credential must start with http:// or https://, for example https://auth.example.com',
+		);
 		expect(server.requests).toHaveLength(0);
 	});
 });

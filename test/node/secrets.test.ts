@@ -136,12 +136,20 @@ describe('the API key and the JWT never show in outputs, errors, the run or the 
 		},
 	);
 
-	test('a connection error, with a password in the base URL too', async () => {
+	test('a connection error names the base URL', async () => {
+		const port = await unusedPort();
+		for (const parameters of [enableWithKey, enableWithJwt]) {
+			const result = await run(parameters, { credentials: { baseUrl: `http://127.0.0.1:${port}`, apiKey: API_KEY } });
+			expect(result.error?.message).toBe(`Could not connect to FusionAuth at http://127.0.0.1:${port}`);
+		}
+	});
+
+	test('a password in the base URL is refused without showing it', async () => {
 		const port = await unusedPort();
 		const baseUrl = `http://admin:${BASE_URL_PASSWORD}@127.0.0.1:${port}`;
 		for (const parameters of [enableWithKey, enableWithJwt]) {
 			const result = await run(parameters, { credentials: { baseUrl, apiKey: API_KEY } });
-			expect(result.error?.message).toBe(`Could not connect to FusionAuth at http://127.0.0.1:${port}`);
+			expect(result.error?.message).toMatch(/^The Base URL in the FusionAuth credential must not contain a user name or password/);
 		}
 	});
 

@@ -3,6 +3,8 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { FusionAuthRequest } from './request';
 import { describeEndpoint } from './request';
+import type { ReadBody } from './response';
+import { isJsonObject, keptBody } from './response';
 
 interface FusionAuthErrorEntry {
 	code?: string;
@@ -56,7 +58,7 @@ function firstMessage(body: IDataObject | undefined): string | undefined {
 	return typeof body?.message === 'string' ? body.message : undefined;
 }
 
-function apiError(
+export function apiError(
 	node: INode,
 	message: string,
 	description: string | undefined,
@@ -81,10 +83,13 @@ export function errorFromResponse(
 	node: INode,
 	request: FusionAuthRequest,
 	statusCode: number,
-	body: IDataObject | undefined,
+	answer: ReadBody,
 	itemIndex: number,
 ): NodeApiError {
 	const endpoint = describeEndpoint(request);
+	// FusionAuth's error lists come from its JSON; what else came back is kept short.
+	const body = answer.kind === 'json' && isJsonObject(answer.value) ? answer.value : undefined;
+	const kept = keptBody(answer);
 	const listed = listFusionAuthErrors(body);
 	const details = listed.length > 0 ? listed.join('\n') : undefined;
 	const own = request.statusMessages?.[statusCode];
@@ -98,7 +103,7 @@ export function errorFromResponse(
 					`The server has several tenants and the API key is not limited to one.\n${details ?? ''}`.trim(),
 					code,
 					itemIndex,
-					body,
+					kept,
 				);
 			}
 			const first = firstMessage(body);
@@ -108,7 +113,7 @@ export function errorFromResponse(
 				details ?? `${endpoint} answered 400 without details.`,
 				code,
 				itemIndex,
-				body,
+				kept,
 			);
 		}
 		case 401: {
@@ -160,7 +165,7 @@ export function errorFromResponse(
 					.join('\n'),
 				code,
 				itemIndex,
-				body,
+				kept,
 			);
 		}
 		default:
@@ -170,7 +175,7 @@ export function errorFromResponse(
 				details ?? endpoint,
 				code,
 				itemIndex,
-				body,
+				kept,
 			);
 	}
 }
@@ -205,7 +210,34 @@ export function connectionErrorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
-/** The NodeApiError for a request that got no answer at all. */
+/**
+ * Where a request without an answer failed: sending it (`request`: before any status came back),
+ * past the deadline (`deadline`), or while its answer's body was read (`body`).
+ */
+export type ConnectionPhase = 'request' | 'deadline' | 'body';
+
+/** Failures that happen before anything of the request reaches FusionAuth. */
+const NOT_SENT = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'CERT_HAS_EXPIRED',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function mayHaveActed(request: FusionAuthRequest): string {
+	const repeatable = request.method === 'GET' || request.method === 'PUT' || request.repeatable === true;
+	return repeatable
+		? 'FusionAuth may already have acted on it.'
+		: `FusionAuth may already have acted on this ${request.method}; it was not sent again.`;
+}
+
+/** The NodeApiError for a request that got no complete answer. */
 export function errorFromConnection(
 	node: INode,
 	request: FusionAuthRequest,
@@ -213,28 +245,80 @@ export function errorFromConnection(
 	baseUrl: string,
 	timeoutMs: number,
 	itemIndex: number,
+	phase: ConnectionPhase = 'request',
+	statusCode?: number,
 ): NodeApiError {
-	const code = connectionErrorCode(error);
+	const code = phase === 'request' ? connectionErrorCode(error) : undefined;
 	const endpoint = describeEndpoint(request);
-	if (code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT') {
+	const seconds = timeoutMs / 1000;
+	if (phase === 'deadline' || code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT') {
 		return apiError(
 			node,
-			`FusionAuth at ${baseUrl} did not answer within ${timeoutMs / 1000} s`,
+			statusCode === undefined
+				? `FusionAuth at ${baseUrl} did not answer within ${seconds} s`
+				: `FusionAuth at ${baseUrl} answered ${statusCode} but did not finish its answer within ${seconds} s`,
 			`${endpoint} timed out. The request may still have been carried out by FusionAuth.`,
 			undefined,
 			itemIndex,
 		);
 	}
-	const reason = (code && connectionMessages[code]) ?? 'the request failed before FusionAuth answered';
-	// A reset or broken pipe comes after the connection was made: the request may have arrived.
-	const connected = code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET';
+	if (phase === 'body') {
+		return apiError(
+			node,
+			`The answer of FusionAuth at ${baseUrl} broke off after status ${statusCode}`,
+			`${endpoint}: the connection closed in the middle of the answer. ${mayHaveActed(request)}`,
+			undefined,
+			itemIndex,
+		);
+	}
+	if (code !== undefined && NOT_SENT.has(code)) {
+		const reason = connectionMessages[code] ?? 'the connection could not be made';
+		return apiError(
+			node,
+			`Could not connect to FusionAuth at ${baseUrl}`,
+			`${endpoint}: ${reason} (${code}). Nothing was sent.`,
+			undefined,
+			itemIndex,
+		);
+	}
+	const reason = (code && connectionMessages[code]) ?? 'the request failed';
 	return apiError(
 		node,
-		connected
-			? `The connection to FusionAuth at ${baseUrl} broke before it answered`
-			: `Could not connect to FusionAuth at ${baseUrl}`,
-		`${endpoint}: ${reason}${code ? ` (${code})` : ''}.`,
+		`The connection to FusionAuth at ${baseUrl} broke before it answered`,
+		`${endpoint}: ${reason}${code ? ` (${code})` : ''}, after the request was sent. ${mayHaveActed(request)}`,
 		undefined,
+		itemIndex,
+	);
+}
+
+/** Where a redirect pointed, without its query, fragment or any user name: for the error only. */
+function redirectTarget(location: string | undefined, requestUrl: string): string | undefined {
+	if (location === undefined || location.trim() === '') return undefined;
+	try {
+		const url = new URL(location.trim(), requestUrl);
+		return `${url.protocol}//${url.host}${url.pathname}`;
+	} catch {
+		return undefined;
+	}
+}
+
+/** The NodeApiError for a 3xx answer: FusionAuth's API never redirects, so none is followed. */
+export function redirectError(
+	node: INode,
+	request: FusionAuthRequest,
+	statusCode: number,
+	location: string | undefined,
+	requestUrl: string,
+	itemIndex: number,
+): NodeApiError {
+	const target = redirectTarget(location, requestUrl);
+	return apiError(
+		node,
+		target === undefined
+			? `FusionAuth answered ${statusCode}, a redirect, which the node does not follow`
+			: `FusionAuth answered ${statusCode}, a redirect to ${target}, which the node does not follow: nothing was sent there`,
+		`${describeEndpoint(request)}: FusionAuth's API never redirects, so the Base URL probably points at something else (a proxy, http:// instead of https://, a wrong path prefix). Neither the API key nor the request went to the redirect's address.`,
+		String(statusCode),
 		itemIndex,
 	);
 }

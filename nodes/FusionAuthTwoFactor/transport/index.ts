@@ -6,8 +6,22 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { connectionErrorCode, errorFromConnection, errorFromResponse } from './errors';
+import { baseUrlProblem, parseBaseUrl } from './baseUrl';
+import { credentialText, credentialValueProblem } from './credentialValues';
+import type { ConnectionPhase } from './errors';
+import { apiError, connectionErrorCode, errorFromConnection, errorFromResponse, redirectError } from './errors';
 import type { FusionAuthRequest, FusionAuthResponse } from './request';
+import { describeEndpoint } from './request';
+import {
+	BodyReadError,
+	describeBody,
+	discardBody,
+	MAX_BODY_BYTES,
+	MAX_ERROR_BODY_BYTES,
+	parseBody,
+	readBody,
+	unexpectedBody,
+} from './response';
 
 export const CREDENTIAL_TYPE = 'fusionAuthApi';
 
@@ -82,11 +96,6 @@ function retryCount(count: number): string {
 	return `${count} ${count === 1 ? 'retry' : 'retries'}`;
 }
 
-/** The credential's base URL without trailing slashes; a path prefix is kept. */
-export function normalizeBaseUrl(baseUrl: string): string {
-	return baseUrl.trim().replace(/\/+$/, '');
-}
-
 /** A path segment that the URL parser would resolve instead of sending as it is. */
 export function isUnsafePathSegment(value: string): boolean {
 	return value === '' || value === '.' || value === '..';
@@ -106,33 +115,7 @@ export function buildUrl(baseUrl: string, request: FusionAuthRequest): string {
 		.filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
 		.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
 		.join('&');
-	return `${normalizeBaseUrl(baseUrl)}/api/${segments.join('/')}${query ? `?${query}` : ''}`;
-}
-
-function parseBody(body: unknown): IDataObject | undefined {
-	if (body === undefined || body === null || body === '') return undefined;
-	if (Buffer.isBuffer(body)) return parseBody(body.toString('utf8'));
-	if (typeof body === 'string') {
-		try {
-			return parseBody(JSON.parse(body));
-		} catch {
-			return { body };
-		}
-	}
-	if (typeof body === 'object') return body as IDataObject;
-	return { body: body as string };
-}
-
-/** Shows a URL without any user name or password it may hold. */
-function displayUrl(baseUrl: string): string {
-	try {
-		const url = new URL(baseUrl);
-		url.username = '';
-		url.password = '';
-		return normalizeBaseUrl(url.toString());
-	} catch {
-		return baseUrl;
-	}
+	return `${baseUrl}/api/${segments.join('/')}${query ? `?${query}` : ''}`;
 }
 
 /** The one place that talks HTTP to FusionAuth. */
@@ -156,17 +139,12 @@ export class FusionAuthTransport {
 		options: TransportOptions = {},
 	): Promise<FusionAuthTransport> {
 		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-		const baseUrl = normalizeBaseUrl(String(credentials.baseUrl ?? ''));
-		if (!/^https?:\/\/[^/]/i.test(baseUrl)) {
-			throw new NodeOperationError(
-				context.getNode(),
-				'The Base URL in the FusionAuth credential must start with http:// or https://',
-			);
-		}
+		const problem = baseUrlProblem(credentials.baseUrl) ?? credentialValueProblem(credentials);
+		if (problem !== undefined) throw new NodeOperationError(context.getNode(), problem);
 		return new FusionAuthTransport(
 			context,
-			baseUrl,
-			String(credentials.tenantId ?? '').trim(),
+			parseBaseUrl(credentials.baseUrl),
+			credentialText(credentials.tenantId),
 			credentials.allowUnauthorizedCerts === true,
 			options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 			Math.max(0, Math.floor(options.retries ?? DEFAULT_RETRIES)),
@@ -176,8 +154,8 @@ export class FusionAuthTransport {
 	}
 
 	/**
-	 * Sends one request, again where the retry policy above allows; any status of 400 or more
-	 * becomes a NodeApiError for that item.
+	 * Sends one request, again where the retry policy above allows; any status of 300 or more,
+	 * and a successful answer that is not what the endpoint sends, become a NodeApiError for that item.
 	 */
 	async send(request: FusionAuthRequest, itemIndex: number): Promise<FusionAuthResponse> {
 		const signal = this.context.getExecutionCancelSignal?.();
@@ -188,11 +166,9 @@ export class FusionAuthTransport {
 			}
 			const outcome = await this.attempt(request, itemIndex);
 			const left = this.retries - retry;
-			if ('response' in outcome) {
-				const { statusCode, body, retryAfter } = outcome.response;
-				if (statusCode < 400) return { statusCode, body };
-				const error = errorFromResponse(this.context.getNode(), request, statusCode, body, itemIndex);
-				if (!TURNED_AWAY.has(statusCode)) throw error;
+			if ('response' in outcome) return outcome.response;
+			if ('turnedAway' in outcome) {
+				const { error, retryAfter } = outcome.turnedAway;
 				const asked = parseRetryAfter(retryAfter, Date.now());
 				if (asked !== undefined && asked > this.maxRetryWaitMs) {
 					throw appendDescription(
@@ -225,22 +201,36 @@ export class FusionAuthTransport {
 		return count === 0 ? error : appendDescription(error, `Gave up after ${retryCount(count)}.`);
 	}
 
-	/** One request on the wire: FusionAuth's answer, or the error for a request without one. */
+	/**
+	 * One request on the wire, with one deadline for all of it (connecting, the headers and the
+	 * whole body): FusionAuth's answer, an answer to wait for and send again (429, 503), or the
+	 * error for a request that failed.
+	 */
 	private async attempt(
 		request: FusionAuthRequest,
 		itemIndex: number,
 	): Promise<
-		| { response: FusionAuthResponse & { retryAfter: unknown } }
+		| { response: FusionAuthResponse }
+		| { turnedAway: { error: NodeApiError; retryAfter: unknown } }
 		| { error: NodeApiError; code: string | undefined }
 	> {
+		const node = this.context.getNode();
+		const url = buildUrl(this.baseUrl, request);
+		const deadline = AbortSignal.timeout(this.timeoutMs);
+		const cancel = this.context.getExecutionCancelSignal?.();
 		const headers: Record<string, string> = {};
 		const options: IHttpRequestOptions = {
 			method: request.method,
-			url: buildUrl(this.baseUrl, request),
+			url,
 			headers,
 			returnFullResponse: true,
 			// Statuses are FusionAuth's answers (242, 421, ...): read them here, not as thrown errors.
 			ignoreHttpStatusErrors: true,
+			// FusionAuth's API never redirects; following one would take the key to another place.
+			disableFollowRedirect: true,
+			// Read here, within the deadline and a size limit.
+			encoding: 'stream',
+			// n8n's own timeout only notices a silent connection; the deadline above bounds the rest.
 			timeout: this.timeoutMs,
 		};
 		if (request.body !== undefined) {
@@ -248,44 +238,128 @@ export class FusionAuthTransport {
 			// Serialized here so that an empty object still goes out as `{}`.
 			options.body = JSON.stringify(request.body);
 		}
+		const connectionError = (caught: unknown, phase: ConnectionPhase, statusCode?: number, code?: string) => ({
+			error: errorFromConnection(node, request, caught, this.baseUrl, this.timeoutMs, itemIndex, phase, statusCode),
+			// Never retried: a deadline, like any timeout. A body that broke off counts as a lost connection.
+			code: phase === 'deadline' ? 'ETIMEDOUT' : phase === 'body' ? (code ?? 'ECONNRESET') : connectionErrorCode(caught),
+		});
+
+		let sent: Promise<IN8nHttpFullResponse>;
+		if (request.authentication.type === 'none') {
+			// No Authorization header at all, as FusionAuth's own client sends these calls.
+			if (this.tenantId !== '') headers['X-FusionAuth-TenantId'] = this.tenantId;
+			if (this.allowUnauthorizedCerts) options.skipSslCertificateValidation = true;
+			options.abortSignal = cancel ? AbortSignal.any([cancel, deadline]) : deadline;
+			sent = this.context.helpers.httpRequest(options) as Promise<IN8nHttpFullResponse>;
+		} else {
+			if (request.authentication.type === 'jwt') {
+				headers.Authorization = `Bearer ${request.authentication.jwt}`;
+			}
+			sent = this.context.helpers.httpRequestWithAuthentication.call(
+				this.context,
+				CREDENTIAL_TYPE,
+				options,
+			) as Promise<IN8nHttpFullResponse>;
+		}
 
 		let response: IN8nHttpFullResponse;
 		try {
-			if (request.authentication.type === 'none') {
-				// No Authorization header at all, as FusionAuth's own client sends these calls.
-				if (this.tenantId !== '') headers['X-FusionAuth-TenantId'] = this.tenantId;
-				if (this.allowUnauthorizedCerts) options.skipSslCertificateValidation = true;
-				const signal = this.context.getExecutionCancelSignal?.();
-				if (signal) options.abortSignal = signal;
-				response = (await this.context.helpers.httpRequest(options)) as IN8nHttpFullResponse;
-			} else {
-				if (request.authentication.type === 'jwt') {
-					headers.Authorization = `Bearer ${request.authentication.jwt}`;
-				}
-				response = (await this.context.helpers.httpRequestWithAuthentication.call(
-					this.context,
-					CREDENTIAL_TYPE,
-					options,
-				)) as IN8nHttpFullResponse;
-			}
+			// n8n replaces the abort signal of authenticated requests with the execution's own.
+			response = await beforeDeadline(sent, deadline);
 		} catch (caught) {
-			const error = errorFromConnection(
-				this.context.getNode(),
-				request,
-				caught,
-				displayUrl(this.baseUrl),
-				this.timeoutMs,
-				itemIndex,
-			);
-			return { error, code: connectionErrorCode(caught) };
+			return connectionError(caught, deadline.aborted ? 'deadline' : 'request');
 		}
 
+		const { statusCode } = response;
+		const contentType = headerValue(response.headers, 'content-type');
+		if (statusCode >= 300 && statusCode < 400) {
+			discardBody(response.body);
+			return { error: redirectError(node, request, statusCode, headerValue(response.headers, 'location'), url, itemIndex), code: undefined };
+		}
+
+		let bytes: Buffer;
+		try {
+			bytes = await readBody(
+				response.body,
+				statusCode < 300 ? MAX_BODY_BYTES : MAX_ERROR_BODY_BYTES,
+				{ deadline, cancel },
+				// Of an error answer, its start is enough.
+				statusCode >= 400,
+			);
+		} catch (caught) {
+			if (!(caught instanceof BodyReadError)) throw caught;
+			if (caught.reason === 'tooLarge') {
+				return {
+					error: apiError(
+						node,
+						`FusionAuth's answer to ${describeEndpoint(request)} was larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB: not read further`,
+						`Status ${statusCode}, ${contentType ? `Content-Type ${contentType}` : 'no Content-Type'}. FusionAuth's answers are far smaller: check the Base URL.`,
+						String(statusCode),
+						itemIndex,
+					),
+					code: undefined,
+				};
+			}
+			return connectionError(caught, caught.reason === 'deadline' ? 'deadline' : 'body', statusCode, caught.code);
+		}
+		const body = parseBody(bytes);
+
+		if (statusCode >= 400) {
+			const error = errorFromResponse(node, request, statusCode, body, itemIndex);
+			return TURNED_AWAY.has(statusCode)
+				? { turnedAway: { error, retryAfter: headerValue(response.headers, 'retry-after') } }
+				: { error, code: undefined };
+		}
+		const problem = unexpectedBody(body, request.expectBody);
+		if (problem !== undefined) {
+			return {
+				error: apiError(
+					node,
+					`FusionAuth's answer to ${describeEndpoint(request)} is not what FusionAuth sends: ${problem}`,
+					`Status ${statusCode}, ${describeBody(body, contentType)}. A proxy, a login page or another server may answer at the Base URL (${this.baseUrl}): check it. FusionAuth may have acted on the request.`,
+					String(statusCode),
+					itemIndex,
+				),
+				code: undefined,
+			};
+		}
 		return {
-			response: {
-				statusCode: response.statusCode,
-				body: parseBody(response.body),
-				retryAfter: response.headers?.['retry-after'],
-			},
+			response: { statusCode, body: body.kind === 'json' ? (body.value as IDataObject) : undefined },
 		};
 	}
+}
+
+/** A header's value, whatever its case and whether n8n gives it as a list. */
+function headerValue(headers: IDataObject | undefined, name: string): string | undefined {
+	if (!headers) return undefined;
+	const key = Object.keys(headers).find((entry) => entry.toLowerCase() === name);
+	const value = key === undefined ? undefined : headers[key];
+	const first = Array.isArray(value) ? value[0] : value;
+	return first === undefined || first === null ? undefined : String(first);
+}
+
+/** Resolves as `sent` does, or fails when the deadline passes first (then ends the late answer's body). */
+async function beforeDeadline<T extends { body?: unknown }>(sent: Promise<T>, deadline: AbortSignal): Promise<T> {
+	if (deadline.aborted) {
+		void sent.then((late) => discardBody(late.body), () => undefined);
+		throw deadline.reason;
+	}
+	return await new Promise<T>((resolve, reject) => {
+		const onDeadline = () => {
+			void sent.then((late) => discardBody(late.body), () => undefined);
+			reject(deadline.reason);
+		};
+		deadline.addEventListener('abort', onDeadline, { once: true });
+		sent.then(
+			(value) => {
+				deadline.removeEventListener('abort', onDeadline);
+				if (deadline.aborted) discardBody(value.body);
+				resolve(value);
+			},
+			(error: unknown) => {
+				deadline.removeEventListener('abort', onDeadline);
+				reject(error);
+			},
+		);
+	});
 }

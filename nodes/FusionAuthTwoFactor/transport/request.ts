@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { FieldKind } from './response';
+
 /** How a request proves who it is: the credential's API key, a user's JWT, or nothing. */
 export type Authentication =
 	| { type: 'apiKey' }
@@ -31,6 +33,11 @@ export interface FusionAuthRequest {
 	repeatable?: boolean;
 	/** Messages for statuses whose meaning depends on the endpoint (404 on a user, 410 on a login). */
 	statusMessages?: Partial<Record<number, string>>;
+	/**
+	 * The fields FusionAuth always sends in a successful answer of this endpoint. Without it, a
+	 * successful answer must be empty or a JSON object; with it, a JSON object with these fields.
+	 */
+	expectBody?: Record<string, FieldKind>;
 }
 
 export interface FusionAuthResponse {
