@@ -14,7 +14,7 @@ const APPLICATION_ID = '85a03867-dccf-4882-adde-1a79aeec50df';
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIyYzFlIn0.c2lnbmF0dXJl';
 const TWO_FACTOR_ID = 'YkQY5Gsyo4RlfmDciBGRmvfj3RmatUqrbjoIZ19fmw4';
 
-const server = useRecordingServer({ status: 200, body: {} });
+const server = useRecordingServer();
 
 async function viaNode(parameters: INodeParameters, tenantId = TENANT_ID): Promise<WireRequest> {
 	server.reset();

@@ -25,12 +25,12 @@ const sendCode: INodeParameters = {
 	userId: user,
 	method: 'email',
 	email: '={{ $json.email }}',
-	options: { retryDelay: 1 },
+	options: { retryDelay: 100 },
 };
 const generateSecret: INodeParameters = {
 	resource: 'secret',
 	operation: 'generate',
-	options: { retryDelay: 1 },
+	options: { retryDelay: 100 },
 };
 
 const simulator = useSimulator();
@@ -101,7 +101,7 @@ describe('a server that drops 10% of connections before answering', () => {
 	test('a user search is a read: a search page whose connection broke is asked for again, every user once', async () => {
 		simulator.setFaults({ dropFirst: 1, dropAfterHandling: true, paths: ['/api/user/search'] });
 		const result = await run(
-			{ resource: 'user', operation: 'getMany', twoFactorStatus: 'any', returnAll: true, options: { retryDelay: 1 } },
+			{ resource: 'user', operation: 'getMany', twoFactorStatus: 'any', returnAll: true, options: { retryDelay: 100 } },
 			'continueRegularOutput',
 			simulator.url,
 			[{}],
@@ -124,7 +124,7 @@ describe('a server that drops 10% of connections before answering', () => {
 				userId: DEMO_USERS.noMethods.id,
 				methodId: 'ABCD',
 				code: '123456',
-				options: { retryDelay: 1 },
+				options: { retryDelay: 100 },
 			},
 			'continueRegularOutput',
 			simulator.url,
@@ -140,7 +140,7 @@ describe('a server that drops 10% of connections before answering', () => {
 	test('without Continue On Fail a dropped POST stops the workflow with the same explanation', async () => {
 		simulator.setFaults({ dropFirst: 1 });
 		const result = await runNode({
-			parameters: { ...sendCode, options: { concurrency: 1, retryDelay: 1 } },
+			parameters: { ...sendCode, options: { concurrency: 1, retryDelay: 100 } },
 			items: emails.slice(0, 3).map((email) => ({ email })),
 			credentials: { baseUrl: simulator.url, apiKey: simulator.apiKey },
 		});
@@ -185,7 +185,7 @@ describe('connection refused', () => {
 	test('when nothing ever listens, each item fails after its retries, naming the cause', async () => {
 		const port = await unusedPort();
 		const result = await run(
-			{ ...generateSecret, options: { retries: 2, retryDelay: 1 } },
+			{ ...generateSecret, options: { retries: 2, retryDelay: 100 } },
 			'continueRegularOutput',
 			`http://127.0.0.1:${port}`,
 			[{}, {}, {}],

@@ -25,7 +25,7 @@ test('POST past the timeout: one error per item, sent once, and the error warns 
 			userId: DEMO_USERS.noMethods.id,
 			method: 'email',
 			email: '={{ $json.email }}',
-			options: { timeout: 0.3, retryDelay: 1 },
+			options: { timeout: 0.3, retryDelay: 100 },
 		},
 		items: emails.map((email) => ({ email })),
 		credentials: { baseUrl: simulator.url, apiKey: simulator.apiKey },
@@ -47,7 +47,7 @@ test('POST past the timeout: one error per item, sent once, and the error warns 
 
 test('GET past the timeout is not sent again either', async () => {
 	const result = await runNode({
-		parameters: { resource: 'secret', operation: 'generate', options: { timeout: 0.3, retryDelay: 1 } },
+		parameters: { resource: 'secret', operation: 'generate', options: { timeout: 0.3, retryDelay: 100 } },
 		items: [{}, {}],
 		credentials: { baseUrl: simulator.url, apiKey: simulator.apiKey },
 		onError: 'continueErrorOutput',

@@ -117,7 +117,7 @@ describe('429 Too Many Requests, and statuses that are never retried', () => {
 	});
 
 	test('401 is not retried', async () => {
-		const result = await run(generateSecret({ retryDelay: 1 }), 2, 'not-the-key');
+		const result = await run(generateSecret({ retryDelay: 100 }), 2, 'not-the-key');
 		for (const item of oneItemEach(result.output, 2)) {
 			expect(item.json.error).toBe('FusionAuth rejected the API key');
 		}
@@ -126,7 +126,7 @@ describe('429 Too Many Requests, and statuses that are never retried', () => {
 
 	test('500 is not retried: FusionAuth may have acted before failing', async () => {
 		simulator.setFaults({ status: 500 });
-		const result = await run(sendCode({ retryDelay: 1 }), 2);
+		const result = await run(sendCode({ retryDelay: 100 }), 2);
 		for (const item of oneItemEach(result.output, 2)) {
 			expect(item.json.error).toBe('FusionAuth had an internal error (500)');
 		}

@@ -1,7 +1,7 @@
 import type { Simulator } from '../simulator/server';
 import { startSimulator } from '../simulator/server';
 import type { Reply, Responder } from './recordingServer';
-import { RecordingServer } from './recordingServer';
+import { documentedAnswer, RecordingServer } from './recordingServer';
 
 /**
  * A server for the tests of a file, or of the describe block that calls this: started before the
@@ -25,8 +25,11 @@ export function useServer<T extends { close(): Promise<void> }>(start: () => Pro
 	});
 }
 
-/** A RecordingServer that, before each test, forgets what it recorded and answers `reply` again. */
-export function useRecordingServer(reply: Reply | Responder = { status: 200 }): RecordingServer {
+/**
+ * A RecordingServer that, before each test, forgets what it recorded and answers `reply` again
+ * (by default, what FusionAuth answers each endpoint when it succeeds).
+ */
+export function useRecordingServer(reply: Reply | Responder = documentedAnswer): RecordingServer {
 	const server = useServer(() => RecordingServer.start());
 	beforeEach(() => {
 		server.reset();

@@ -23,10 +23,30 @@ export interface Reply {
 
 export type Responder = (request: RecordedRequest) => Reply | Promise<Reply>;
 
+/**
+ * A successful answer in the smallest shape FusionAuth documents for the endpoint a request
+ * calls: the fields the node relies on and nothing else (fusionauth-two-factor-api.md).
+ */
+export function documentedAnswer(request: RecordedRequest): Reply {
+	const path = request.path.replace(/^.*?\/api\//, '/api/');
+	if (path === '/api/two-factor/secret') {
+		return { status: 200, body: { secret: 'DlOdmbsOiI4Nk7n3oUIhOw==', secretBase32Encoded: 'BZJ53GNMB2EI4DMTXH52CQRBHM' } };
+	}
+	if (path.startsWith('/api/user/two-factor/recovery-code/')) {
+		return { status: 200, body: { recoveryCodes: ['3VKPR-YNTGQ', 'ZLQ45-HK5X4'] } };
+	}
+	if (path === '/api/two-factor/start') return { status: 200, body: { twoFactorId: 'tfid-1', methods: [] } };
+	if (path === '/api/two-factor/login') return { status: 200, body: { user: { id: '00000000-0000-4000-8000-00000000000a' } } };
+	if (path === '/api/user/search') return { status: 200, body: { total: 0, users: [] } };
+	const user = /^\/api\/user\/([^/]+)$/.exec(path);
+	if (user && request.method === 'GET') return { status: 200, body: { user: { id: decodeURIComponent(user[1]) } } };
+	return { status: 200 };
+}
+
 /** An HTTP server on 127.0.0.1 that records every request and answers as told. */
 export class RecordingServer {
 	readonly requests: RecordedRequest[] = [];
-	private responder: Responder = () => ({ status: 200 });
+	private responder: Responder = documentedAnswer;
 	private inFlight = 0;
 	maxInFlight = 0;
 

@@ -5,6 +5,8 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { useServer } from '../harness/lifecycle';
 import { runNode } from '../harness/n8n';
+import type { RecordedRequest } from '../harness/recordingServer';
+import { documentedAnswer } from '../harness/recordingServer';
 
 const USER_ID = '2c1e1e39-0ae7-4a9b-8e0d-6d0f8a4b1f52';
 const API_KEY = 'auth-test-api-key-4f1c';
@@ -29,8 +31,9 @@ async function startRawServer() {
 		requests.push({ method: request.method ?? '', url: request.url ?? '', headers });
 		request.resume();
 		request.on('end', () => {
-			response.writeHead(200, { 'Content-Type': 'application/json' });
-			response.end('{}');
+			const reply = documentedAnswer({ method: request.method ?? 'GET', path: new URL(request.url ?? '/', 'http://x').pathname } as RecordedRequest);
+			response.writeHead(reply.status ?? 200, { 'Content-Type': 'application/json' });
+			response.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -2,13 +2,14 @@ import { FusionAuthClient } from '@fusionauth/typescript-client';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { useRecordingServer } from '../harness/lifecycle';
+import { documentedAnswer } from '../harness/recordingServer';
 import type { Wire } from './support';
 import { ACCESS_TOKEN, API_KEY, APPLICATION_ID, runAgainst, TENANT_ID, TWO_FACTOR_ID, USER_ID, wire } from './support';
 
 // Each operation that FusionAuth's official client has must send what the client sends.
 const TRUST_ID = 'qSl6n2oU4pP7nVJWEjH0BNUjr3XgmC5fD9kE8sS0f8k';
 
-const server = useRecordingServer({ status: 200, body: {} });
+const server = useRecordingServer();
 
 async function viaNode(parameters: INodeParameters): Promise<Wire> {
 	server.reset();
@@ -214,7 +215,7 @@ describe('user search pages', () => {
 			);
 			expect(fromNode).toEqual(fromClient);
 		} finally {
-			server.respondWith({ status: 200, body: {} });
+			server.respondWith(documentedAnswer);
 		}
 	});
 });

@@ -26,10 +26,10 @@ describe('what the description shows', () => {
 		expect(description().usableAsTool).toBe(true);
 	});
 
-	test('people see every resource; agents not Recovery Code', () => {
+	test('people see every resource; agents neither Secret nor Recovery Code', () => {
 		const values = { apiVersion: 'current' };
 		expect(shownOptions(description(), 'resource', values)).toEqual(['twoFactor', 'secret', 'code', 'recoveryCode', 'login', 'user']);
-		expect(shownOptions(toolDescription(), 'resource', values)).toEqual(['twoFactor', 'secret', 'code', 'login', 'user']);
+		expect(shownOptions(toolDescription(), 'resource', values)).toEqual(['twoFactor', 'code', 'login', 'user']);
 	});
 
 	test('people see every login operation; agents not Complete', () => {
@@ -44,15 +44,15 @@ describe('what the description shows', () => {
 		expect(shownOptions(toolDescription(), 'operation', values)).toEqual([]);
 	});
 
-	test('the other new operations are offered to agents as to people', () => {
-		for (const [resource, operations] of [
-			['twoFactor', ['enable', 'disable', 'update']],
-			['user', ['get', 'getMany']],
-			['code', ['send', 'sendForLogin', 'generateTotp']],
+	test('agents get no operation that makes or hands out a second factor: not Enable, not Generate TOTP', () => {
+		for (const [resource, forPeople, forAgents] of [
+			['twoFactor', ['enable', 'disable', 'update'], ['disable', 'update']],
+			['user', ['get', 'getMany'], ['get', 'getMany']],
+			['code', ['send', 'sendForLogin', 'generateTotp'], ['send', 'sendForLogin']],
 		] as const) {
 			const values = { apiVersion: 'current', resource };
-			expect(shownOptions(toolDescription(), 'operation', values)).toEqual(operations);
-			expect(shownOptions(description(), 'operation', values)).toEqual(operations);
+			expect(shownOptions(toolDescription(), 'operation', values)).toEqual(forAgents);
+			expect(shownOptions(description(), 'operation', values)).toEqual(forPeople);
 		}
 	});
 

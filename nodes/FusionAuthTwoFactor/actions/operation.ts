@@ -3,6 +3,7 @@ import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-wor
 import type { ApiVersion, ItemParameters } from '../helpers/parameters';
 import type { FusionAuthTransport } from '../transport';
 import type { FusionAuthRequest, FusionAuthResponse } from '../transport/request';
+import type { ToolOutput } from './toolOutput';
 
 export type Resource = 'twoFactor' | 'secret' | 'code' | 'recoveryCode' | 'login' | 'user';
 
@@ -19,10 +20,15 @@ export interface FusionAuthOperation {
 	apiVersions: ApiVersion[];
 	/** Its own parameters; the registry adds the resource/operation display options. */
 	properties: INodeProperties[];
-	/** Hands out credentials (recovery codes, login tokens): not offered to AI agents. */
+	/**
+	 * Hands out credentials (recovery codes, secrets, codes, login tokens) or takes one an agent could
+	 * choose to mint a second factor: not offered to AI agents.
+	 */
 	handsOutCredentials?: boolean;
-	/** Output fields that are credentials: left out when an AI agent runs the operation. */
-	credentialOutputFields?: string[];
+	/** What an AI agent receives of the output; every operation offered to agents has one. */
+	toolOutput?: ToolOutput;
+	/** Outputs a list (one item per entry) instead of one item per input item. */
+	outputsList?: boolean;
 	request?(parameters: ItemParameters): FusionAuthRequest;
 	output?(response: FusionAuthResponse, parameters: ItemParameters): IDataObject | IDataObject[];
 	execute?(

@@ -8,6 +8,7 @@ import { complete as completeLogin } from './login/complete.operation';
 import { getStatus as getLoginStatus } from './login/getStatus.operation';
 import { start as startLogin } from './login/start.operation';
 import type { FusionAuthOperation, Resource } from './operation';
+import { optionsCollection } from './options';
 import { generate as generateRecoveryCodes } from './recoveryCode/generate.operation';
 import { get as getRecoveryCodes } from './recoveryCode/get.operation';
 import { generate as generateSecret } from './secret/generate.operation';
@@ -17,8 +18,7 @@ import { update } from './twoFactor/update.operation';
 import { get as getUser } from './user/get.operation';
 import { getMany as getManyUsers } from './user/getMany.operation';
 
-/** Items in flight by default: the 10 a user allows when pacing HTTP Request to protect a server, as a fixed cap. */
-export const DEFAULT_CONCURRENCY = 10;
+export { DEFAULT_CONCURRENCY } from './options';
 
 /** Every operation of the node, in the order the selectors show them. */
 export const operations: FusionAuthOperation[] = [
@@ -157,58 +157,6 @@ export function buildProperties(): INodeProperties[] {
 			properties.push(withOperationDisplay(operation, property));
 		}
 	}
-	properties.push({
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Concurrency',
-				name: 'concurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 500 },
-				default: DEFAULT_CONCURRENCY,
-				description:
-					'How many items are sent to FusionAuth at the same time. 1 sends one item after another.',
-			},
-			{
-				displayName: 'Max Retry Wait (Seconds)',
-				name: 'maxRetryWait',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 60,
-				description:
-					'The longest wait before one retry. When FusionAuth asks (Retry-After) for a longer one, the item fails instead.',
-			},
-			{
-				displayName: 'Retries',
-				name: 'retries',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 10 },
-				default: 3,
-				description:
-					'How often to send a request again that FusionAuth cannot have acted on: connection refused, 429 Too Many Requests, 503 Service Unavailable, or a lost connection on a request that is safe to repeat (GET, PUT, searches). A POST or DELETE that got no answer, and a timeout, are never sent again. 0 turns retries off.',
-			},
-			{
-				displayName: 'Retry Delay (Ms)',
-				name: 'retryDelay',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 1000,
-				description:
-					"The wait before the first retry; it doubles with each further one. FusionAuth's Retry-After takes precedence.",
-			},
-			{
-				displayName: 'Timeout (Seconds)',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 30,
-				description: 'How long to wait for FusionAuth to answer one request',
-			},
-		],
-	});
+	properties.push(optionsCollection);
 	return properties;
 }

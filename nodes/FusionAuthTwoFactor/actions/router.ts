@@ -2,20 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ApiVersion } from '../helpers/parameters';
-import { collectDisplayNames, ItemParameters } from '../helpers/parameters';
-import type { TransportOptions } from '../transport';
-import {
-	DEFAULT_MAX_RETRY_WAIT_MS,
-	DEFAULT_RETRIES,
-	DEFAULT_RETRY_DELAY_MS,
-	DEFAULT_TIMEOUT_MS,
-	FusionAuthTransport,
-} from '../transport';
+import { collectChoices, collectDisplayNames, ItemParameters } from '../helpers/parameters';
+import { FusionAuthTransport } from '../transport';
 import type { FusionAuthOperation } from './operation';
 import { bodyOrSuccess } from './operation';
-import { DEFAULT_CONCURRENCY, findOperation, operations } from './operations';
-
-const MAX_CONCURRENCY = 500;
+import { findOperation, operations } from './operations';
+import { readOptions } from './options';
+import { allowedFields } from './toolOutput';
 
 /** The node type n8n gives AI agents ends in "Tool". */
 function runsAsTool(context: IExecuteFunctions): boolean {
@@ -28,6 +21,9 @@ function resolveOperation(context: IExecuteFunctions): FusionAuthOperation {
 	// No fallback error from n8n here: for agents, a resource may offer no operation at all.
 	const name = context.getNodeParameter('operation', 0, '') as string;
 	const apiVersion = context.getNodeParameter('apiVersion', 0, 'current') as ApiVersion;
+	if (apiVersion !== 'current' && apiVersion !== 'legacy') {
+		throw new NodeOperationError(node, `API Version must be "current" or "legacy", not ${JSON.stringify(apiVersion)}`);
+	}
 	const operation = findOperation(resource, name);
 	const refuseForTools = (what: string) =>
 		new NodeOperationError(node, `${what} hands out credentials and is not available to AI agents`);
@@ -50,12 +46,6 @@ function resolveOperation(context: IExecuteFunctions): FusionAuthOperation {
 	return operation;
 }
 
-/** An output without the fields an AI agent must not receive. */
-function withoutFields(json: IDataObject | IDataObject[], fields: string[]): IDataObject | IDataObject[] {
-	const strip = (entry: IDataObject) =>
-		Object.fromEntries(Object.entries(entry).filter(([key]) => !fields.includes(key))) as IDataObject;
-	return Array.isArray(json) ? json.map(strip) : strip(json);
-}
 
 function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
@@ -84,29 +74,21 @@ function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const operation = resolveOperation(this);
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const concurrency = Math.min(
-		MAX_CONCURRENCY,
-		Math.max(1, Math.floor(Number(options.concurrency ?? DEFAULT_CONCURRENCY)) || 1),
-	);
-	const number = (name: string, fallback: number, min: number) => {
-		const value = Number(options[name] ?? fallback);
-		return Number.isFinite(value) ? Math.max(min, value) : fallback;
-	};
-	const transportOptions: TransportOptions = {
-		timeoutMs: number('timeout', DEFAULT_TIMEOUT_MS / 1000, 0.001) * 1000,
-		retries: Math.floor(number('retries', DEFAULT_RETRIES, 0)),
-		retryDelayMs: number('retryDelay', DEFAULT_RETRY_DELAY_MS, 0),
-		maxRetryWaitMs: number('maxRetryWait', DEFAULT_MAX_RETRY_WAIT_MS / 1000, 0) * 1000,
-	};
+	const { concurrency, transport: transportOptions } = readOptions(this);
 	const displayNames = collectDisplayNames(operation.properties);
-	const hiddenFields = runsAsTool(this) ? (operation.credentialOutputFields ?? []) : [];
+	const choices = collectChoices(operation.properties);
+	const forTool = runsAsTool(this);
+	// Every operation offered to agents has an allowlist; one without stays refused (resolveOperation).
+	const toolOutput = forTool ? operation.toolOutput : undefined;
+	if (forTool && toolOutput === undefined) {
+		throw new NodeOperationError(this.getNode(), `${operation.option.name} (${operation.resource}) is not available to AI agents`);
+	}
 
 	let transport: Promise<FusionAuthTransport> | undefined;
 	const getTransport = async () => await (transport ??= FusionAuthTransport.create(this, transportOptions));
 
 	const runItem = async (itemIndex: number): Promise<INodeExecutionData[]> => {
-		const parameters = new ItemParameters(this, itemIndex, displayNames);
+		const parameters = new ItemParameters(this, itemIndex, displayNames, choices, forTool);
 		let json: IDataObject | IDataObject[];
 		if (operation.execute) {
 			json = await operation.execute(parameters, getTransport);
@@ -115,7 +97,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const response = await (await getTransport()).send(request, itemIndex);
 			json = operation.output ? operation.output(response, parameters) : bodyOrSuccess(response);
 		}
-		if (hiddenFields.length > 0) json = withoutFields(json, hiddenFields);
+		// One item per input item, whatever came back; only a list operation outputs one per entry.
+		if (Array.isArray(json) && !operation.outputsList) {
+			throw new NodeOperationError(this.getNode(), `${operation.option.name} produced a list instead of one result [item ${itemIndex}]`, { itemIndex });
+		}
+		if (toolOutput) {
+			json = Array.isArray(json) ? json.map((entry) => allowedFields(entry, toolOutput)) : allowedFields(json, toolOutput);
+		}
 		return this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(json), {
 			itemData: { item: itemIndex },
 		});

@@ -32,6 +32,31 @@ export function collectDisplayNames(properties: INodeProperties[]): Record<strin
 }
 
 /**
+ * The values each choice parameter (options, multi-options) offers, found in an operation's
+ * description: an expression can set any value, so they are checked again at run time.
+ */
+export function collectChoices(properties: INodeProperties[]): Record<string, string[]> {
+	const choices: Record<string, string[]> = {};
+	const walk = (list: unknown[]) => {
+		for (const entry of list) {
+			const property = entry as INodeProperties;
+			if ((property.type === 'options' || property.type === 'multiOptions') && Array.isArray(property.options)) {
+				const values = property.options
+					.map((option) => (option as { value?: unknown }).value)
+					.filter((value): value is string => typeof value === 'string');
+				choices[property.name] = [...new Set([...(choices[property.name] ?? []), ...values])];
+			} else if (Array.isArray(property.options)) {
+				walk(property.options);
+			}
+			const values = (property as unknown as { values?: unknown[] }).values;
+			if (Array.isArray(values)) walk(values);
+		}
+	};
+	walk(properties);
+	return choices;
+}
+
+/**
  * Item i's parameters, read and checked. Every problem becomes a NodeOperationError that
  * names the field and the item, raised before any request is sent.
  */
@@ -40,7 +65,18 @@ export class ItemParameters {
 		readonly context: IExecuteFunctions,
 		readonly itemIndex: number,
 		private readonly displayNames: Record<string, string> = {},
+		private readonly choices: Record<string, string[]> = {},
+		/** Run by an AI agent (the tool variant): values that would give it a second factor are refused. */
+		readonly forTool = false,
 	) {}
+
+	/** A value of a choice parameter that its options do not offer fails the item, listing them. */
+	private checkChoice(field: string, value: string): void {
+		const allowed = this.choices[field];
+		if (allowed !== undefined && !allowed.includes(value)) {
+			this.fail(field, `must be one of ${allowed.map((entry) => JSON.stringify(entry)).join(', ')}, not ${quoteValue(value)}`);
+		}
+	}
 
 	get apiVersion(): ApiVersion {
 		return this.context.getNodeParameter('apiVersion', this.itemIndex, 'current') as ApiVersion;
@@ -62,6 +98,7 @@ export class ItemParameters {
 		const text = options.raw ? String(value) : String(value).trim();
 		if (text === '') return undefined;
 		if (!isWellFormedText(text)) this.fail(field, 'contains a broken character (an unpaired UTF-16 surrogate)');
+		this.checkChoice(field, text);
 		if (options.uuid && !isUuid(text)) {
 			this.fail(field, `must be a UUID such as 2c1e1e39-0ae7-4a9b-8e0d-6d0f8a4b1f52, not ${quoteValue(text)}`);
 		}
@@ -91,7 +128,22 @@ export class ItemParameters {
 	}
 
 	option<T extends string>(field: string, fallback: T): T {
-		return this.context.getNodeParameter(field, this.itemIndex, fallback) as T;
+		const value = this.context.getNodeParameter(field, this.itemIndex, fallback) as unknown;
+		if (typeof value !== 'string') this.fail(field, 'must be text');
+		this.checkChoice(field, value as string);
+		return value as T;
+	}
+
+	/** A multi-options value inside a collection: a list of offered values; empty means absent. */
+	additionalChoices(field: string, collection = 'additionalFields'): string[] | undefined {
+		const value = this.collection(collection)[field];
+		if (value === undefined || value === null || value === '') return undefined;
+		if (!Array.isArray(value)) this.fail(field, 'must be a list');
+		for (const entry of value as unknown[]) {
+			if (typeof entry !== 'string') this.fail(field, 'must be a list of text values');
+			this.checkChoice(field, entry as string);
+		}
+		return (value as string[]).length > 0 ? (value as string[]) : undefined;
 	}
 
 	boolean(field: string, fallback = false): boolean {

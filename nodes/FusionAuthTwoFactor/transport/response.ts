@@ -140,11 +140,11 @@ function hasKind(value: unknown, kind: FieldKind): boolean {
  * FusionAuth answers either nothing or one JSON object, with the fields the endpoint documents.
  */
 export function unexpectedBody(body: ReadBody, expected: Record<string, FieldKind> | undefined): string | undefined {
-	const wanted = expected
-		? `a JSON object with ${Object.entries(expected)
-				.map(([field, kind]) => `${field} (${kind})`)
-				.join(', ')}`
-		: 'no body or a JSON object';
+	const fields = Object.entries(expected ?? {}).map(([field, kind]) => `${field} (${kind})`);
+	const wanted =
+		expected === undefined
+			? 'no body or a JSON object'
+			: `a JSON object${fields.length > 0 ? ` with ${fields.join(', ')}` : ''}`;
 	if (body.kind === 'empty') return expected ? `an empty body, where FusionAuth sends ${wanted}` : undefined;
 	if (body.kind === 'text') return `text that is not JSON, where FusionAuth sends ${wanted}`;
 	if (!isJsonObject(body.value)) {
@@ -153,7 +153,7 @@ export function unexpectedBody(body: ReadBody, expected: Record<string, FieldKin
 	for (const [field, kind] of Object.entries(expected ?? {})) {
 		if (!hasKind(body.value[field], kind)) {
 			const keys = Object.keys(body.value).slice(0, 10);
-			return `a JSON object without ${field} (${kind}) (its fields: ${keys.length > 0 ? keys.join(', ') : 'none'}), where FusionAuth sends ${wanted}`;
+			return `a JSON object without ${field} (its fields: ${keys.length > 0 ? keys.join(', ') : 'none'}), where FusionAuth sends ${wanted}`;
 		}
 	}
 	return undefined;

@@ -38,6 +38,8 @@ export const generateTotp: FusionAuthOperation = {
 			'Compute the code an authenticator app shows for a secret, without calling FusionAuth (for tests and service accounts)',
 	},
 	apiVersions: ['current', 'legacy'],
+	// A code from a secret is a second factor: agents neither give secrets nor get codes.
+	handsOutCredentials: true,
 	properties: [
 		secretProperty('The authenticator secret, as Generate Secret returns it'),
 		{

@@ -16,6 +16,7 @@ import {
 	userIdProperty,
 } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
+import { SUCCESS_ONLY } from '../toolOutput';
 import { bodyOrSuccess, definedOnly } from '../operation';
 
 export const send: FusionAuthOperation = {
@@ -27,6 +28,7 @@ export const send: FusionAuthOperation = {
 		description: 'Have FusionAuth send a code by email or SMS, to confirm enabling or disabling a method',
 	},
 	apiVersions: ['current', 'legacy'],
+	toolOutput: SUCCESS_ONLY,
 	properties: [
 		authenticateWith,
 		onApiVersion('current', userIdProperty({ authenticateWith: ['apiKey'] })),

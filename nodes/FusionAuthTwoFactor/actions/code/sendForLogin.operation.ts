@@ -10,6 +10,7 @@ import {
 	twoFactorIdProperty,
 } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
+import { SUCCESS_ONLY } from '../toolOutput';
 import { bodyOrSuccess, definedOnly } from '../operation';
 
 export const sendForLogin: FusionAuthOperation = {
@@ -21,6 +22,7 @@ export const sendForLogin: FusionAuthOperation = {
 		description: 'Have FusionAuth send a code to one of the methods of a login waiting for two factor',
 	},
 	apiVersions: ['current', 'legacy'],
+	toolOutput: SUCCESS_ONLY,
 	properties: [
 		twoFactorIdProperty,
 		onApiVersion('current', methodIdProperty("The email or SMS method to send the code to, from the login's methods")),

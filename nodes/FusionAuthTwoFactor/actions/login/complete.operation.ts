@@ -70,6 +70,8 @@ export const complete: FusionAuthOperation = {
 		return {
 			method: 'POST',
 			path: ['two-factor', 'login'],
+			// A login response, for every successful status.
+			expectBody: {},
 			// FusionAuth needs no credentials here, and its own client sends none.
 			authentication: { type: 'none' },
 			body,

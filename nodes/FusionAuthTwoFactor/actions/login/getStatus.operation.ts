@@ -19,6 +19,12 @@ export const getStatus: FusionAuthOperation = {
 			'Whether the user must pass a two factor challenge to log in, or is trusted (FusionAuth 1.38 and later)',
 	},
 	apiVersions: ['current'],
+	// Not twoFactorTrustId: it lets a device skip two factor.
+	toolOutput: {
+		statusCode: true,
+		twoFactorRequired: true,
+		trusts: { applicationId: true, expiration: true, startInstant: true },
+	},
 	properties: [
 		userIdProperty(),
 		additionalFields([

@@ -4,6 +4,7 @@ import type { ItemParameters } from '../../helpers/parameters';
 import type { FusionAuthRequest } from '../../transport/request';
 import { additionalFields, applicationIdField, userIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
+import { METHOD_FIELDS } from '../toolOutput';
 import { bodyOrSuccess, definedOnly } from '../operation';
 
 /** The `state` field: a JSON object, given as an object or as JSON text. */
@@ -25,6 +26,15 @@ function readState(parameters: ItemParameters): IDataObject | undefined {
 	return parsed as IDataObject;
 }
 
+/** The Code field: a code chosen by the caller completes the login, so an agent may not choose one. */
+function ownCode(parameters: ItemParameters): string | undefined {
+	const code = parameters.additionalString('code');
+	if (code !== undefined && parameters.forTool) {
+		parameters.fail('code', 'cannot be chosen by an AI agent: a code of its own would let it complete the login');
+	}
+	return code;
+}
+
 export const start: FusionAuthOperation = {
 	resource: 'login',
 	option: {
@@ -35,8 +45,8 @@ export const start: FusionAuthOperation = {
 			'Begin a two factor login for a user outside a password login; returns the twoFactorId and the methods to send a code to',
 	},
 	apiVersions: ['current'],
-	// The code completes the login: whoever holds it is the user, so agents never see it.
-	credentialOutputFields: ['code'],
+	// Not the code: it completes the login, so whoever holds it is the user.
+	toolOutput: { twoFactorId: true, methods: METHOD_FIELDS },
 	properties: [
 		{
 			displayName: 'Start By',
@@ -111,9 +121,8 @@ export const start: FusionAuthOperation = {
 		const body: IDataObject = {};
 		if (parameters.option<'userId' | 'loginId'>('startBy', 'userId') === 'loginId') {
 			body.loginId = parameters.requiredString('loginId');
-			const types = parameters.collection().loginIdTypes;
-			if (types !== undefined && !Array.isArray(types)) parameters.fail('loginIdTypes', 'must be a list');
-			if (Array.isArray(types) && types.length > 0) body.loginIdTypes = types;
+			const types = parameters.additionalChoices('loginIdTypes');
+			if (types !== undefined) body.loginIdTypes = types;
 		} else {
 			body.userId = parameters.requiredString('userId', { uuid: true });
 		}
@@ -121,7 +130,7 @@ export const start: FusionAuthOperation = {
 			body,
 			definedOnly({
 				applicationId: parameters.optionalString('applicationId', { uuid: true }),
-				code: parameters.additionalString('code'),
+				code: ownCode(parameters),
 				state: readState(parameters),
 				trustChallenge: parameters.additionalString('trustChallenge'),
 			}),
@@ -129,6 +138,7 @@ export const start: FusionAuthOperation = {
 		return {
 			method: 'POST',
 			path: ['two-factor', 'start'],
+			expectBody: { twoFactorId: 'string' },
 			authentication: { type: 'apiKey' },
 			body,
 			statusMessages: { 404: 'User not found' },

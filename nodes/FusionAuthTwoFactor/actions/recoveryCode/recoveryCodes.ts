@@ -9,6 +9,7 @@ export function recoveryCodeRequest(method: 'GET' | 'POST', parameters: ItemPara
 	return {
 		method,
 		path: ['user', 'two-factor', 'recovery-code', parameters.pathSegment('userId', userId)],
+		expectBody: { recoveryCodes: 'array' },
 		authentication: { type: 'apiKey' },
 		statusMessages: { 404: 'User not found' },
 	};

@@ -16,6 +16,8 @@ export const generate: FusionAuthOperation = {
 		description: 'Get a new secret to set up an authenticator app with, optionally as an otpauth:// URI',
 	},
 	apiVersions: ['current', 'legacy'],
+	// A secret sets up an authenticator: whoever holds it can make the user's codes.
+	handsOutCredentials: true,
 	properties: [
 		authenticateWith,
 		jwtProperty,
@@ -51,6 +53,7 @@ export const generate: FusionAuthOperation = {
 		return {
 			method: 'GET',
 			path: ['two-factor', 'secret'],
+			expectBody: { secret: 'string' },
 			authentication: parameters.authentication(),
 		};
 	},

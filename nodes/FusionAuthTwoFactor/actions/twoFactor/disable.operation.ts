@@ -9,6 +9,7 @@ import {
 	userOrJwtProperties,
 } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
+import { SUCCESS_ONLY } from '../toolOutput';
 import { bodyOrSuccess } from '../operation';
 import { userTwoFactorPath } from './userTwoFactorPath';
 
@@ -21,6 +22,7 @@ export const disable: FusionAuthOperation = {
 		description: "Remove a user's two factor method, confirmed by a code or a recovery code",
 	},
 	apiVersions: ['current', 'legacy'],
+	toolOutput: SUCCESS_ONLY,
 	properties: [
 		...userOrJwtProperties(),
 		onApiVersion(

@@ -25,6 +25,9 @@ export const enable: FusionAuthOperation = {
 		description: 'Add a two factor method to a user, confirmed by a code',
 	},
 	apiVersions: ['current', 'legacy'],
+	// Its output holds recovery codes or a login-completing code, and a secret or an address
+	// chosen by an agent would give the agent a second factor of the user's.
+	handsOutCredentials: true,
 	properties: [
 		...userOrJwtProperties(),
 		onApiVersion('current', {

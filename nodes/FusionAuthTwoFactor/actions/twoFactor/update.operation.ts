@@ -2,6 +2,7 @@ import type { ItemParameters } from '../../helpers/parameters';
 import type { FusionAuthRequest } from '../../transport/request';
 import { methodIdProperty, userIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
+import { SUCCESS_ONLY } from '../toolOutput';
 import { bodyOrSuccess } from '../operation';
 
 export const update: FusionAuthOperation = {
@@ -13,6 +14,7 @@ export const update: FusionAuthOperation = {
 		description: "Change the name of one of a user's two factor methods (FusionAuth 1.68 and later)",
 	},
 	apiVersions: ['current'],
+	toolOutput: SUCCESS_ONLY,
 	properties: [
 		userIdProperty(),
 		methodIdProperty("The ID of the method to rename (see the user's twoFactor.methods)"),

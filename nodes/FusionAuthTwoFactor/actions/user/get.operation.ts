@@ -5,6 +5,7 @@ import { asUser, userItem } from '../../helpers/user';
 import type { FusionAuthRequest, FusionAuthResponse } from '../../transport/request';
 import { userIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
+import { USER_FIELDS } from '../toolOutput';
 
 export const get: FusionAuthOperation = {
 	resource: 'user',
@@ -15,6 +16,7 @@ export const get: FusionAuthOperation = {
 		description: 'Retrieve a user, with twoFactorEnabled and twoFactorMethods added for either API generation',
 	},
 	apiVersions: ['current', 'legacy'],
+	toolOutput: USER_FIELDS,
 	properties: [userIdProperty()],
 
 	request(parameters: ItemParameters): FusionAuthRequest {
@@ -22,6 +24,7 @@ export const get: FusionAuthOperation = {
 		return {
 			method: 'GET',
 			path: ['user', parameters.pathSegment('userId', userId)],
+			expectBody: { user: 'object' },
 			authentication: { type: 'apiKey' },
 			statusMessages: { 404: 'User not found' },
 		};

@@ -1,4 +1,6 @@
+import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiVersion, ItemParameters } from '../../helpers/parameters';
 import type { TwoFactorStatus } from '../../helpers/user';
@@ -7,9 +9,29 @@ import type { FusionAuthTransport } from '../../transport';
 import type { FusionAuthRequest } from '../../transport/request';
 import { additionalFields } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
+import { USER_FIELDS } from '../toolOutput';
 
 /** Users asked for per search request. */
 export const USER_SEARCH_PAGE_SIZE = 100;
+
+/**
+ * The most search requests one item sends: paging always ends, also against a server that answers
+ * full pages forever. 10,000 pages of 100 are a million users.
+ */
+export const MAX_SEARCH_PAGES = 10_000;
+
+/** A page's users, by id, as a short fingerprint: a page seen twice means paging goes round in circles. */
+function pageFingerprint(users: unknown[]): string {
+	const ids = users.map((user) => String(asUser(user)?.id ?? ''));
+	return createHash('sha256').update(ids.join('\n')).digest('base64');
+}
+
+/** Paging that cannot go on fails the item (its users so far are not output as if they were all). */
+function pagingError(parameters: ItemParameters, problem: string): NodeOperationError {
+	return new NodeOperationError(parameters.context.getNode(), `Get Many Users ${problem} [item ${parameters.itemIndex}]`, {
+		itemIndex: parameters.itemIndex,
+	});
+}
 
 /** Elasticsearch reports at most this many hits as `total` unless asked for an accurate one. */
 const ELASTICSEARCH_TOTAL_CAP = 10_000;
@@ -37,6 +59,8 @@ export const getMany: FusionAuthOperation = {
 			'Find users with or without two factor, for example to remind those who have not enrolled; one item per user',
 	},
 	apiVersions: ['current', 'legacy'],
+	outputsList: true,
+	toolOutput: USER_FIELDS,
 	properties: [
 		{
 			displayName: 'Two Factor Status',
@@ -111,9 +135,16 @@ export const getMany: FusionAuthOperation = {
 
 		const transport = await getTransport();
 		const found: IDataObject[] = [];
+		const seenPages = new Set<string>();
 		let startRow = 0;
 		let nextResults: string | undefined;
-		for (;;) {
+		for (let page = 1; ; page++) {
+			if (page > MAX_SEARCH_PAGES) {
+				throw pagingError(
+					parameters,
+					`stopped after ${MAX_SEARCH_PAGES.toLocaleString('en-US')} search requests (${found.length.toLocaleString('en-US')} matching users so far): narrow the Query String, or set a Limit`,
+				);
+			}
 			// A nextResults token carries the query and position itself: FusionAuth takes nothing else with it.
 			const search: IDataObject =
 				nextResults !== undefined
@@ -124,12 +155,26 @@ export const getMany: FusionAuthOperation = {
 				path: ['user', 'search'],
 				authentication: { type: 'apiKey' },
 				body: { search },
+				expectBody: {},
 				// A search changes nothing: a page whose connection broke may be asked for again.
 				repeatable: true,
 			};
 			const response = await transport.send(request, parameters.itemIndex);
 			const body = response.body ?? {};
-			const users = Array.isArray(body.users) ? (body.users as unknown[]) : [];
+			if (body.users !== undefined && !Array.isArray(body.users)) {
+				throw pagingError(parameters, `got a search answer whose users is not a list (page ${page}): not what FusionAuth sends`);
+			}
+			const users = (body.users as unknown[] | undefined) ?? [];
+			if (users.length > 0) {
+				const fingerprint = pageFingerprint(users);
+				if (seenPages.has(fingerprint)) {
+					throw pagingError(
+						parameters,
+						`got the same page of users twice from FusionAuth (page ${page}): paging stopped, as it would never end. Check the search engine's configuration, or set a Limit`,
+					);
+				}
+				seenPages.add(fingerprint);
+			}
 			for (const entry of users) {
 				const user = asUser(entry);
 				if (user === undefined || !matchesTwoFactorStatus(user, status)) continue;
