@@ -1,4 +1,5 @@
 import type { Simulator } from '../simulator/server';
+import { HostileServer } from './hostileServer';
 import { startSimulator } from '../simulator/server';
 import type { Reply, Responder } from './recordingServer';
 import { documentedAnswer, RecordingServer } from './recordingServer';
@@ -43,4 +44,11 @@ export function useSimulator(): Simulator {
 	const simulator = useServer(() => startSimulator());
 	beforeEach(() => simulator.reset());
 	return simulator;
+}
+
+/** A HostileServer, reset before each test (records nothing, answers 200 with no body). */
+export function useHostileServer(): HostileServer {
+	const server = useServer(() => HostileServer.start());
+	beforeEach(() => server.reset());
+	return server;
 }

@@ -230,11 +230,10 @@ const NOT_SENT = new Set([
 	'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** For a request that is harmless to repeat; the transport says more of one that is not (it is not sent again). */
 function mayHaveActed(request: FusionAuthRequest): string {
 	const repeatable = request.method === 'GET' || request.method === 'PUT' || request.repeatable === true;
-	return repeatable
-		? 'FusionAuth may already have acted on it.'
-		: `FusionAuth may already have acted on this ${request.method}; it was not sent again.`;
+	return repeatable ? ' FusionAuth may already have acted on it.' : '';
 }
 
 /** The NodeApiError for a request that got no complete answer. */
@@ -266,7 +265,7 @@ export function errorFromConnection(
 		return apiError(
 			node,
 			`The answer of FusionAuth at ${baseUrl} broke off after status ${statusCode}`,
-			`${endpoint}: the connection closed in the middle of the answer. ${mayHaveActed(request)}`,
+			`${endpoint}: the connection closed in the middle of the answer.${mayHaveActed(request)}`,
 			undefined,
 			itemIndex,
 		);
@@ -285,7 +284,7 @@ export function errorFromConnection(
 	return apiError(
 		node,
 		`The connection to FusionAuth at ${baseUrl} broke before it answered`,
-		`${endpoint}: ${reason}${code ? ` (${code})` : ''}, after the request was sent. ${mayHaveActed(request)}`,
+		`${endpoint}: ${reason}${code ? ` (${code})` : ''}, after the request was sent.${mayHaveActed(request)}`,
 		undefined,
 		itemIndex,
 	);

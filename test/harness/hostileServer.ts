@@ -1,0 +1,91 @@
+import type { IncomingMessage, ServerResponse } from 'http';
+import { createServer } from 'http';
+import type { AddressInfo, Socket } from 'net';
+
+import type { RecordedRequest } from './recordingServer';
+
+/** What a hostile server does with a request: anything a raw HTTP response allows. */
+export type RawHandler = (request: RecordedRequest, response: ServerResponse, socket: Socket) => void | Promise<void>;
+
+/**
+ * An HTTP server on 127.0.0.1 that records every request and answers through a raw handler, so a
+ * test can misbehave as a proxy or a man in the middle would: redirect, stall, trickle, never end,
+ * reset the connection. Its timers end when it closes.
+ */
+export class HostileServer {
+	readonly requests: RecordedRequest[] = [];
+	private handler: RawHandler = (_, response) => response.end();
+	private readonly timers = new Set<NodeJS.Timeout>();
+
+	private constructor(private readonly server: ReturnType<typeof createServer>) {}
+
+	static async start(): Promise<HostileServer> {
+		let instance: HostileServer | undefined;
+		const server = createServer((request, response) => void instance!.handle(request, response));
+		instance = new HostileServer(server);
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		return instance;
+	}
+
+	get url(): string {
+		return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+	}
+
+	respondWith(handler: RawHandler): void {
+		this.handler = handler;
+	}
+
+	reset(): void {
+		this.requests.length = 0;
+		this.stopTimers();
+		this.handler = (_, response) => response.end();
+	}
+
+	/** Runs `tick` every `ms` until it returns false or the server closes or resets. */
+	every(ms: number, tick: () => boolean): void {
+		const timer = setInterval(() => {
+			if (!tick()) {
+				clearInterval(timer);
+				this.timers.delete(timer);
+			}
+		}, ms);
+		this.timers.add(timer);
+	}
+
+	private stopTimers(): void {
+		for (const timer of this.timers) clearInterval(timer);
+		this.timers.clear();
+	}
+
+	private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+		const chunks: Buffer[] = [];
+		for await (const chunk of request) chunks.push(chunk as Buffer);
+		const rawBody = Buffer.concat(chunks).toString('utf8');
+		let body: unknown;
+		try {
+			body = rawBody === '' ? undefined : JSON.parse(rawBody);
+		} catch {
+			body = undefined;
+		}
+		const url = request.url ?? '/';
+		const parsed = new URL(url, 'http://127.0.0.1');
+		const recorded: RecordedRequest = {
+			method: request.method ?? 'GET',
+			url,
+			path: parsed.pathname,
+			query: Object.fromEntries(parsed.searchParams.entries()),
+			headers: request.headers,
+			rawBody,
+			body,
+		};
+		this.requests.push(recorded);
+		response.on('error', () => undefined);
+		await this.handler(recorded, response, request.socket);
+	}
+
+	async close(): Promise<void> {
+		this.stopTimers();
+		this.server.closeAllConnections?.();
+		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+	}
+}
