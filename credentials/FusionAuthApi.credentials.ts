@@ -7,6 +7,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { credentialText, credentialValueProblem } from '../nodes/FusionAuthTwoFactor/transport/credentialValues';
+
 export class FusionAuthApi implements ICredentialType {
 	name = 'fusionAuthApi';
 
@@ -63,10 +65,13 @@ export class FusionAuthApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
+		// Refused rather than sent altered: a header cannot carry control characters.
+		const problem = credentialValueProblem(credentials);
+		if (problem !== undefined) throw new Error(problem);
 		const headers: Record<string, string> = { ...(requestOptions.headers as Record<string, string>) };
 		const hasAuthorization = Object.keys(headers).some((key) => key.toLowerCase() === 'authorization');
-		if (!hasAuthorization) headers.Authorization = String(credentials.apiKey ?? '');
-		const tenantId = String(credentials.tenantId ?? '').trim();
+		if (!hasAuthorization) headers.Authorization = credentialText(credentials.apiKey);
+		const tenantId = credentialText(credentials.tenantId);
 		if (tenantId !== '') headers['X-FusionAuth-TenantId'] = tenantId;
 		const authenticated: IHttpRequestOptions = { ...requestOptions, headers };
 		if (credentials.allowUnauthorizedCerts === true) authenticated.skipSslCertificateValidation = true;

@@ -17,7 +17,6 @@ beforeEach(() => {
 });
 
 test('POST past the timeout: one error per item, sent once, and the error warns it may have been carried out', async () => {
-	const started = Date.now();
 	const result = await runNode({
 		parameters: {
 			resource: 'code',
@@ -41,8 +40,6 @@ test('POST past the timeout: one error per item, sent once, and the error warns 
 	expect(simulator.requests).toHaveLength(emails.length);
 	// FusionAuth did act: each code went out once, and no retry asked for a second.
 	expect(simulator.outbox.map((message) => message.to).sort()).toEqual(emails);
-	// The items ran side by side: about one timeout in all, not one per item.
-	expect(Date.now() - started).toBeLessThan(2_500);
 });
 
 test('GET past the timeout is not sent again either', async () => {

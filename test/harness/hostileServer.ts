@@ -5,7 +5,7 @@ import type { AddressInfo, Socket } from 'net';
 import type { RecordedRequest } from './recordingServer';
 
 /** What a hostile server does with a request: anything a raw HTTP response allows. */
-export type RawHandler = (request: RecordedRequest, response: ServerResponse, socket: Socket) => void | Promise<void>;
+export type RawHandler = (request: RecordedRequest, response: ServerResponse, socket: Socket) => unknown;
 
 /**
  * An HTTP server on 127.0.0.1 that records every request and answers through a raw handler, so a

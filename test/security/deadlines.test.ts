@@ -19,9 +19,8 @@ describe('Timeout bounds the whole exchange', () => {
 			response.write('{');
 			server.every(200, () => response.write(' ') && !response.destroyed);
 		});
-		const started = Date.now();
+		// Without a deadline this would never end: the body goes on for as long as the test runs.
 		const result = await runAt(server.url, { ...secretGenerate, options: { timeout: 1, retries: 3, retryDelay: 100 } }, { onError: 'continueRegularOutput' });
-		const elapsed = Date.now() - started;
 		expect(errors(result)).toEqual([
 			{
 				message: `FusionAuth at ${server.url} answered 200 but did not finish its answer within 1 s`,
@@ -29,7 +28,6 @@ describe('Timeout bounds the whole exchange', () => {
 			},
 		]);
 		expect(server.requests).toHaveLength(1);
-		expect(elapsed).toBeLessThan(4_000);
 	});
 
 	test('headers, then silence: the same', async () => {

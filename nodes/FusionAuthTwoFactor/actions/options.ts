@@ -76,18 +76,21 @@ export const optionsCollection: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
-	options: (Object.entries(OPTION_LIMITS) as Array<[OptionName, OptionLimit]>).map(([name, limit]) => ({
-		displayName: limit.displayName,
-		name,
-		type: 'number',
-		typeOptions: {
-			minValue: limit.min,
-			maxValue: limit.max,
-			...(limit.integer ? { numberPrecision: 0 } : {}),
-		},
-		default: limit.default,
-		description: limit.description,
-	})),
+	options: (Object.entries(OPTION_LIMITS) as Array<[OptionName, OptionLimit]>).map(([name, limit]) => {
+		const { displayName, description, default: fallback } = limit;
+		return {
+			displayName,
+			name,
+			type: 'number',
+			typeOptions: {
+				minValue: limit.min,
+				maxValue: limit.max,
+				...(limit.integer ? { numberPrecision: 0 } : {}),
+			},
+			default: fallback,
+			description,
+		};
+	}),
 };
 
 export interface NodeOptions {

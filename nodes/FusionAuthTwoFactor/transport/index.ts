@@ -287,7 +287,7 @@ export class FusionAuthTransport {
 				statusCode >= 400,
 			);
 		} catch (caught) {
-			if (!(caught instanceof BodyReadError)) throw caught;
+			if (!(caught instanceof BodyReadError)) throw new NodeOperationError(node, caught as Error, { itemIndex });
 			if (caught.reason === 'tooLarge') {
 				return {
 					error: apiError(
