@@ -10,6 +10,8 @@
  * Usage: npm run test:e2e [-- --only=<n8n version>] [--filter=<part of a title>] [--keep]
  * Cache: $N8N_E2E_CACHE, else ${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-fusionauth-e2e
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,7 +20,7 @@ import { startSimulator } from '../simulator/server';
 import type { Simulator, SimUser } from '../simulator/server';
 import { cacheRoot, cleanEnv, ensureN8n, N8nInstall, run, TARGETS } from './install';
 import { Credential, ExecutionResult, N8nInstance, tail, WorkflowJson } from './n8n';
-import { CheckFailure, CredentialChoice, Scenario, scenarios as allScenarios, WRONG_API_KEY } from './scenarios';
+import { CheckFailure, CredentialChoice, REDIRECT_STATUS, Scenario, scenarios as allScenarios, WRONG_API_KEY } from './scenarios';
 import { SmtpSink } from './smtpSink';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -30,6 +32,7 @@ const FUSIONAUTH_CREDENTIALS: Record<CredentialChoice, { id: string; name: strin
 	simulator: { id: 'faExampleCred001', name: 'FusionAuth (local simulator)' },
 	wrongKey: { id: 'faE2eWrongKey001', name: 'FusionAuth (simulator, wrong key)' },
 	tenant: { id: 'faE2eTenantCred1', name: 'FusionAuth (simulator, with tenant id)' },
+	redirecting: { id: 'faE2eRedirect001', name: 'FusionAuth (behind a redirecting server)' },
 };
 const SMTP_CREDENTIAL = { id: 'faExampleSmtp001', name: 'SMTP (local outbox)' };
 const FUSIONAUTH_NODE = 'n8n-nodes-fusionauth.fusionAuthTwoFactor';
@@ -136,21 +139,30 @@ async function runVersion(
 	rmSync(logFile, { force: true });
 	const sim = await startSimulator();
 	const smtp = await SmtpSink.start();
+	// Answers everything with a redirect to the simulator, another origin (another port).
+	const redirector = createServer((request, response) => {
+		request.resume();
+		response.writeHead(REDIRECT_STATUS, { Location: `${sim.url}${request.url ?? '/'}` });
+		response.end();
+	});
+	await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+	const redirectorUrl = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`;
 	const n8n = new N8nInstance(install, logFile);
 	let setupError: string | undefined;
 	try {
 		const setupStarted = Date.now();
 		await n8n.prepare();
 		await n8n.installPackage(tarball.tarball, tarball.name, tarball.version);
-		const fusionAuth = (choice: CredentialChoice, apiKey: string, tenantId: string): Credential => ({
+		const fusionAuth = (choice: CredentialChoice, apiKey: string, tenantId: string, baseUrl = sim.url): Credential => ({
 			...FUSIONAUTH_CREDENTIALS[choice],
 			type: 'fusionAuthApi',
-			data: { baseUrl: sim.url, apiKey, tenantId, allowUnauthorizedCerts: false },
+			data: { baseUrl, apiKey, tenantId, allowUnauthorizedCerts: false },
 		});
 		const credentials: Credential[] = [
 			fusionAuth('simulator', sim.apiKey, ''),
 			fusionAuth('wrongKey', WRONG_API_KEY, ''),
 			fusionAuth('tenant', sim.apiKey, sim.tenantId),
+			fusionAuth('redirecting', sim.apiKey, '', redirectorUrl),
 			{
 				...SMTP_CREDENTIAL,
 				type: 'smtp',
@@ -183,6 +195,8 @@ async function runVersion(
 	}
 
 	await smtp.close();
+	redirector.closeAllConnections();
+	await new Promise<void>((resolve) => redirector.close(() => resolve()));
 	await sim.close();
 	const failed = outcomes.some((outcome) => !outcome.passed);
 	if (failed || keep) say(`n8n ${install.version}: user folder kept at ${n8n.userFolder}; log ${logFile}`);

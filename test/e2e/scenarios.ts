@@ -20,7 +20,13 @@ export interface CheckContext {
  * The FusionAuth credentials the e2e imports: `simulator` is the one the examples name; the
  * others let a variant run the same workflow with a wrong key or a tenant id.
  */
-export type CredentialChoice = 'simulator' | 'wrongKey' | 'tenant';
+export type CredentialChoice = 'simulator' | 'wrongKey' | 'tenant' | 'redirecting';
+
+/**
+ * What the 'redirecting' credential's server answers to every request: a redirect to the
+ * simulator, another origin, as a hostile proxy would to carry the key away.
+ */
+export const REDIRECT_STATUS = 307;
 
 export const WRONG_API_KEY = 'e2e-wrong-api-key-0f9e8d7c6b5a49382716';
 
@@ -413,6 +419,24 @@ export const scenarios: Scenario[] = [
 			ensure(sim.requests.length > 0, 'the search should have reached FusionAuth');
 			equal(smtp.messages.length, 0, 'emails sent');
 			notRun(result, 'Send Reminder');
+		},
+	},
+	{
+		title: 'mfa-enrollment-reminder / a server that redirects to another origin gets nothing followed',
+		example: REMINDER,
+		credential: 'redirecting',
+		expectError: true,
+		check({ result, sim, smtp }) {
+			const error = workflowError(result);
+			equal(error.node, 'Users Without Two Factor', 'failing node');
+			equal(
+				error.message,
+				`FusionAuth answered ${REDIRECT_STATUS}, a redirect to ${sim.url}/api/user/search, which the node does not follow: nothing was sent there`,
+				'error message',
+			);
+			// The redirect pointed at the simulator: had n8n followed it, the key and the search would be there.
+			equal(sim.requests.length, 0, 'requests that reached the redirect target');
+			equal(smtp.messages.length, 0, 'emails sent');
 		},
 	},
 ];
