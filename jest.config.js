@@ -7,4 +7,5 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.tools.json' }],
 	},
 	testTimeout: 30000,
+	setupFilesAfterEnv: ['<rootDir>/test/harness/quietLogs.ts'],
 };

@@ -99,7 +99,7 @@ describe('the API key and the JWT never show in outputs, errors, the run or the 
 	});
 
 	test.each([
-		['200', { status: 200, body: { recoveryCodes: ['a', 'b'] } }],
+		['200', { status: 200, body: { recoveryCodes: ['a', 'b'], secret: 'c2VjcmV0', secretBase32Encoded: 'ONSWG4TFOQ' } }],
 		['400', { status: 400, body: { fieldErrors: { code: [{ code: '[invalid]code', message: 'Invalid code' }] } } }],
 		['401', { status: 401 }],
 		['404', { status: 404 }],
