@@ -9,7 +9,7 @@ export const update: FusionAuthOperation = {
 	option: {
 		name: 'Update',
 		value: 'update',
-		action: 'Rename a two factor method',
+		action: 'Update the name of a two factor method',
 		description: "Change the name of one of a user's two factor methods (FusionAuth 1.68 and later)",
 	},
 	apiVersions: ['current'],

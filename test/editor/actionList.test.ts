@@ -1,0 +1,104 @@
+import type { INodeParameters, INodeTypeDescription } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
+
+import { loadedPackage, NODE_TYPE } from '../harness/n8n';
+import { panelActions } from './actionList';
+
+const description = (): INodeTypeDescription => loadedPackage().nodes[NODE_TYPE].description;
+const toolDescription = (): INodeTypeDescription => ({ ...description(), name: `${description().name}Tool` });
+
+/** The node's operations, written out here so that a change to the list is a deliberate one. */
+const OPERATIONS: Array<[resource: string, operation: string, action: string]> = [
+	['twoFactor', 'enable', 'Enable a two factor method'],
+	['twoFactor', 'disable', 'Disable a two factor method'],
+	['twoFactor', 'update', 'Update the name of a two factor method'],
+	['secret', 'generate', 'Generate an authenticator secret'],
+	['code', 'send', 'Send a code to enable or disable two factor'],
+	['code', 'sendForLogin', 'Send a code to complete a login'],
+	['code', 'generateTotp', 'Generate an authenticator code'],
+	['recoveryCode', 'generate', 'Generate new recovery codes'],
+	['recoveryCode', 'get', 'Get recovery codes'],
+	['login', 'start', 'Start a two factor login'],
+	['login', 'complete', 'Complete a two factor login'],
+	['login', 'getStatus', 'Get the two factor status of a user'],
+	['user', 'get', 'Get a user'],
+	['user', 'getMany', 'Get many users by two factor status'],
+];
+
+function shown(node: INodeTypeDescription, name: string, values: INodeParameters): string[] {
+	return node.properties
+		.filter((property) => property.name === name && NodeHelpers.displayParameter(values, property, null, node))
+		.flatMap((property) => (property.options ?? []).map((option) => String((option as { value: string }).value)));
+}
+
+describe("the nodes panel's action list", () => {
+	test('lists every action exactly once', () => {
+		const titles = panelActions(description()).map((action) => action.title);
+		expect(titles.filter((title, index) => titles.indexOf(title) !== index)).toEqual([]);
+	});
+
+	test('equals the operations, each with its resource, on the current API', () => {
+		expect(panelActions(description())).toEqual(
+			OPERATIONS.map(([resource, operation, action]) => ({
+				title: action,
+				values: { operation, apiVersion: 'current', resource },
+			})),
+		);
+	});
+
+	test("each action's values open its operation in the parameter panel", () => {
+		for (const action of panelActions(description())) {
+			const values = action.values as INodeParameters;
+			expect(shown(description(), 'operation', values)).toContain(values.operation);
+		}
+	});
+});
+
+describe('the selectors', () => {
+	test('one Resource selector, with every resource', () => {
+		const selectors = description().properties.filter((property) => property.name === 'resource');
+		expect(selectors).toHaveLength(1);
+		expect(shown(description(), 'resource', {})).toEqual(['twoFactor', 'secret', 'code', 'recoveryCode', 'login', 'user']);
+	});
+
+	test('each API version and variant shows its own operations, or a notice where it has none', () => {
+		const notices = (node: INodeTypeDescription, values: INodeParameters) =>
+			node.properties
+				.filter((property) => property.type === 'notice' && NodeHelpers.displayParameter(values, property, null, node))
+				.map((property) => property.displayName);
+		const expected: Record<string, Record<string, string[]>> = {
+			current: {
+				twoFactor: ['enable', 'disable', 'update'],
+				secret: ['generate'],
+				code: ['send', 'sendForLogin', 'generateTotp'],
+				recoveryCode: ['generate', 'get'],
+				login: ['start', 'complete', 'getStatus'],
+				user: ['get', 'getMany'],
+			},
+			legacy: {
+				twoFactor: ['enable', 'disable'],
+				secret: ['generate'],
+				code: ['send', 'sendForLogin', 'generateTotp'],
+				recoveryCode: [],
+				login: [],
+				user: ['get', 'getMany'],
+			},
+		};
+		for (const [apiVersion, byResource] of Object.entries(expected)) {
+			for (const [resource, operations] of Object.entries(byResource)) {
+				const values = { apiVersion, resource };
+				expect(shown(description(), 'operation', values)).toEqual(operations);
+				const forTools = operations.filter(
+					(operation) => !(resource === 'recoveryCode' || (resource === 'login' && operation === 'complete')),
+				);
+				expect(shown(toolDescription(), 'operation', values)).toEqual(forTools);
+				if (operations.length === 0) {
+					expect(notices(description(), values)).toEqual([expect.stringContaining('needs FusionAuth 1.26 or later')]);
+				} else if (forTools.length === 0) {
+					expect(notices(toolDescription(), values)).toEqual([expect.stringContaining('not offered to AI agents')]);
+					expect(notices(description(), values)).toEqual([]);
+				}
+			}
+		}
+	});
+});
