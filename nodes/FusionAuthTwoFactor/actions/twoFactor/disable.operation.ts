@@ -25,10 +25,10 @@ export const disable: FusionAuthOperation = {
 		...userOrJwtProperties(),
 		onApiVersion(
 			'current',
-			methodIdProperty(
-				"The ID of the method to remove (see the user's twoFactor.methods). Leave empty when Code is a recovery code: that removes every method.",
-				{ required: false },
-			),
+			methodIdProperty("The ID of the method to remove (see the user's twoFactor.methods)", {
+				required: false,
+				hint: 'Leave empty when Code is a recovery code: FusionAuth then removes every method of the user',
+			}),
 		),
 		codeProperty(
 			'A current code for the method (authenticator, or sent with Send Code and purpose Disable), or one of the recovery codes',
