@@ -4,7 +4,7 @@ import type { ItemParameters } from '../../helpers/parameters';
 import type { FusionAuthRequest } from '../../transport/request';
 import { additionalFields, applicationIdField, userIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
-import { bodyOrSuccess, definedOnly } from '../operation';
+import { bodyOrSuccess, definedOnly, userNotFound } from '../operation';
 
 /** The `state` field: a JSON object, given as an object or as JSON text. */
 function readState(parameters: ItemParameters): IDataObject | undefined {
@@ -131,7 +131,9 @@ export const start: FusionAuthOperation = {
 			path: ['two-factor', 'start'],
 			authentication: { type: 'apiKey' },
 			body,
-			statusMessages: { 404: 'User not found' },
+			statusMessages: {
+				404: body.userId === undefined ? `No user with the login ID ${String(body.loginId)}` : userNotFound(String(body.userId)),
+			},
 		};
 	},
 

@@ -38,10 +38,10 @@ export const disable: FusionAuthOperation = {
 
 	request(parameters: ItemParameters): FusionAuthRequest {
 		const authentication = parameters.authentication();
-		const path = userTwoFactorPath(parameters, authentication);
+		const { path, notFound } = userTwoFactorPath(parameters, authentication);
 		const code = parameters.requiredString('code');
 		if (parameters.apiVersion === 'legacy') {
-			return { method: 'DELETE', path, authentication, query: { code }, statusMessages: { 404: 'User not found' } };
+			return { method: 'DELETE', path, authentication, query: { code }, statusMessages: { 404: notFound } };
 		}
 		return {
 			method: 'DELETE',
@@ -52,7 +52,7 @@ export const disable: FusionAuthOperation = {
 				code,
 				applicationId: parameters.additionalString('applicationId', { uuid: true }),
 			},
-			statusMessages: { 404: 'User not found' },
+			statusMessages: { 404: notFound },
 		};
 	},
 

@@ -90,7 +90,7 @@ export const enable: FusionAuthOperation = {
 
 	request(parameters: ItemParameters): FusionAuthRequest {
 		const authentication = parameters.authentication();
-		const path = userTwoFactorPath(parameters, authentication);
+		const { path, notFound } = userTwoFactorPath(parameters, authentication);
 		const code = parameters.requiredString('code');
 
 		if (parameters.apiVersion === 'legacy') {
@@ -103,7 +103,7 @@ export const enable: FusionAuthOperation = {
 					delivery: parameters.option('delivery', 'None'),
 					secret: parameters.requiredString('secret'),
 				},
-				statusMessages: { 404: 'User not found' },
+				statusMessages: { 404: notFound },
 			};
 		}
 
@@ -134,7 +134,7 @@ export const enable: FusionAuthOperation = {
 			path,
 			authentication,
 			body,
-			statusMessages: { 404: 'User not found' },
+			statusMessages: { 404: notFound },
 		};
 	},
 

@@ -2,7 +2,7 @@ import type { ItemParameters } from '../../helpers/parameters';
 import type { FusionAuthRequest } from '../../transport/request';
 import { methodIdProperty, userIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
-import { bodyOrSuccess } from '../operation';
+import { bodyOrSuccess, userNotFound } from '../operation';
 
 export const update: FusionAuthOperation = {
 	resource: 'twoFactor',
@@ -38,7 +38,7 @@ export const update: FusionAuthOperation = {
 			query: { methodId },
 			body: { methodId, name },
 			authentication: { type: 'apiKey' },
-			statusMessages: { 404: 'User not found' },
+			statusMessages: { 404: userNotFound(userId) },
 		};
 	},
 

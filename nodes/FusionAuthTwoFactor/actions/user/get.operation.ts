@@ -5,6 +5,7 @@ import { asUser, userItem } from '../../helpers/user';
 import type { FusionAuthRequest, FusionAuthResponse } from '../../transport/request';
 import { userIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
+import { userNotFound } from '../operation';
 
 export const get: FusionAuthOperation = {
 	resource: 'user',
@@ -23,7 +24,7 @@ export const get: FusionAuthOperation = {
 			method: 'GET',
 			path: ['user', parameters.pathSegment('userId', userId)],
 			authentication: { type: 'apiKey' },
-			statusMessages: { 404: 'User not found' },
+			statusMessages: { 404: userNotFound(userId) },
 		};
 	},
 
