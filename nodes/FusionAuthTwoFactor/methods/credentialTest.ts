@@ -129,7 +129,7 @@ export async function fusionAuthApiTest(
 	const baseUrl = parseBaseUrl(data.baseUrl);
 	const apiKey = String(data.apiKey ?? '');
 	if (apiKey.trim() === '') return error('The API Key in the FusionAuth credential is empty');
-	if (/[\u0000-\u001F\u007F]/.test(apiKey)) {
+	if (/\p{Cc}/u.test(apiKey)) {
 		return error('The API Key in the FusionAuth credential contains a line break or control character');
 	}
 	const headers: Record<string, string> = { Authorization: apiKey, Accept: 'application/json' };
