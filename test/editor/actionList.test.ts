@@ -3,27 +3,10 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import { loadedPackage, NODE_TYPE } from '../harness/n8n';
 import { panelActions } from './actionList';
+import { ACTIONS } from './expected';
 
 const description = (): INodeTypeDescription => loadedPackage().nodes[NODE_TYPE].description;
 const toolDescription = (): INodeTypeDescription => ({ ...description(), name: `${description().name}Tool` });
-
-/** The node's operations, written out here so that a change to the list is a deliberate one. */
-const OPERATIONS: Array<[resource: string, operation: string, action: string]> = [
-	['twoFactor', 'enable', 'Enable a two factor method'],
-	['twoFactor', 'disable', 'Disable a two factor method'],
-	['twoFactor', 'update', 'Update the name of a two factor method'],
-	['secret', 'generate', 'Generate an authenticator secret'],
-	['code', 'send', 'Send a code to enable or disable two factor'],
-	['code', 'sendForLogin', 'Send a code to complete a login'],
-	['code', 'generateTotp', 'Generate an authenticator code'],
-	['recoveryCode', 'generate', 'Generate new recovery codes'],
-	['recoveryCode', 'get', 'Get recovery codes'],
-	['login', 'start', 'Start a two factor login'],
-	['login', 'complete', 'Complete a two factor login'],
-	['login', 'getStatus', 'Get the two factor status of a user'],
-	['user', 'get', 'Get a user'],
-	['user', 'getMany', 'Get many users by two factor status'],
-];
 
 function shown(node: INodeTypeDescription, name: string, values: INodeParameters): string[] {
 	return node.properties
@@ -39,7 +22,7 @@ describe("the nodes panel's action list", () => {
 
 	test('equals the operations, each with its resource, on the current API', () => {
 		expect(panelActions(description())).toEqual(
-			OPERATIONS.map(([resource, operation, action]) => ({
+			ACTIONS.map(([resource, operation, action]) => ({
 				title: action,
 				values: { operation, apiVersion: 'current', resource },
 			})),
