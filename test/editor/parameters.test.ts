@@ -2,6 +2,7 @@ import type { INode, INodeParameters, INodeProperties, INodeTypeDescription } fr
 import { NodeHelpers } from 'n8n-workflow';
 
 import { loadedPackage, NODE_TYPE, runNode } from '../harness/n8n';
+import { PANELS } from './expected';
 
 const description = (): INodeTypeDescription => loadedPackage().nodes[NODE_TYPE].description;
 
@@ -85,4 +86,20 @@ describe('the credential only where a request is made', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.output.map((item) => item.json.code)).toEqual([expect.stringMatching(/^\d{6}$/)]);
 	});
+});
+
+describe('each parameter panel as written down for the editor suite', () => {
+	test.each(PANELS.map((spec) => [`${spec.apiVersion} ${spec.resource} ${spec.operation}`, spec] as const))(
+		'%s: the fields and required markers of test/editor/expected.ts',
+		(_name, spec) => {
+			const values = resolved({ apiVersion: spec.apiVersion, resource: spec.resource, operation: spec.operation });
+			const shown = description().properties.filter(
+				(property) => property.type !== 'notice' && NodeHelpers.displayParameter(values, property, node(values), description()),
+			);
+			expect([...new Set(shown.map((property) => property.name))]).toEqual(spec.fields);
+			expect(requiredIssues({ apiVersion: spec.apiVersion, resource: spec.resource, operation: spec.operation })).toEqual(
+				[...spec.required].sort(),
+			);
+		},
+	);
 });
