@@ -181,14 +181,23 @@ async function nodesPanel(version: Version, page: Page): Promise<void> {
 	}
 	await page.getByTestId('node-creator').getByText(NODE_NAME, { exact: true }).first().click();
 	await page.getByTestId('node-creator').getByText(ACTIONS[0][2], { exact: true }).first().waitFor();
-	const texts = (
-		await page.getByTestId('node-creator').getByTestId('item-iterator-item').filter({ visible: true }).allInnerTexts()
-	).map((text) => text.trim());
-	// The node's entry (a search result in 1.x, the view's header in 2.x) comes before its actions;
-	// 1.x adds a heading per resource ("... ACTIONS") and, for a workflow without a trigger, both
-	// add n8n's own trigger suggestions ("On a Schedule", ...): everything else after it is an action.
+	const listed = async () =>
+		(await page.getByTestId('node-creator').getByTestId('item-iterator-item').filter({ visible: true }).allInnerTexts()).map((text) =>
+			text.trim(),
+		);
+	// Read once the panel has settled (two reads half a second apart agree).
+	let texts = await listed();
+	for (let tries = 0; tries < 10; tries++) {
+		await page.waitForTimeout(500);
+		const again = await listed();
+		if (JSON.stringify(again) === JSON.stringify(texts)) break;
+		texts = again;
+	}
+	// While the panel slides from the search results to the node's view, the node's entry may
+	// still show above its actions: only what follows it counts. The view has a heading per
+	// resource ("... ACTIONS") and, for a workflow without a trigger, n8n's own trigger suggestions
+	// ("On a Schedule", ...): everything else is an action.
 	const header = texts.map((text) => text.startsWith(NODE_NAME)).lastIndexOf(true);
-	ensure(header >= 0, `the nodes panel does not show "${NODE_NAME}" above its actions: ${JSON.stringify(texts)}`);
 	const actions = texts.slice(header + 1).filter((text) => !/ actions$/i.test(text) && !/^On (a|an) /.test(text) && text !== '');
 	const expected = ACTIONS.map(([, , title]) => title);
 	const twice = actions.filter((title, index) => actions.indexOf(title) !== index);
@@ -197,7 +206,12 @@ async function nodesPanel(version: Version, page: Page): Promise<void> {
 		JSON.stringify(actions) === JSON.stringify(expected),
 		`the actions listed are ${JSON.stringify(actions)}, expected the node's ${expected.length} operations ${JSON.stringify(expected)}`,
 	);
-	await screenshot(page, version, 'nodes-panel-actions');
+	// The panel with all its actions: a taller window for this one picture.
+	const size = page.viewportSize();
+	await page.setViewportSize({ width: 1280, height: 1500 });
+	await page.waitForTimeout(300);
+	await page.getByTestId('node-creator').screenshot({ path: path.join(version.shots, 'nodes-panel-actions.jpg'), type: 'jpeg', quality: 75 });
+	if (size) await page.setViewportSize(size);
 }
 
 // ---------------------------------------------------------------------------------------------
