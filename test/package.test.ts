@@ -57,6 +57,7 @@ describe('the package as n8n loads it', () => {
 		expect(manifest.license).toBe('MIT');
 		expect(manifest.dependencies ?? {}).toEqual({});
 		expect(manifest.peerDependencies).toEqual({ 'n8n-workflow': '*' });
-		expect(manifest.files).toEqual(['dist']);
+		// The built node, and the example workflows a user imports after installing it.
+		expect(manifest.files).toEqual(['dist', 'examples']);
 	});
 });
