@@ -458,6 +458,7 @@ async function main(): Promise<void> {
 	const preparing = targets.map((target) => prepare(target, packed));
 	// Awaited in turn below; a failure is reported there, not as an unhandled rejection now.
 	for (const preparation of preparing) preparation.catch(() => undefined);
+	// headless: true passes --headless; playwright gives every launch a fresh --user-data-dir.
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM,
 		headless: true,
