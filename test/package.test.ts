@@ -16,7 +16,14 @@ describe('the package as n8n loads it', () => {
 		expect(node.displayName).toBe('FusionAuth Two Factor');
 		expect(node.version).toBe(1);
 		expect(node.usableAsTool).toBe(true);
-		expect(node.credentials).toEqual([{ name: 'fusionAuthApi', required: true }]);
+		expect(node.credentials).toEqual([
+			{
+				name: 'fusionAuthApi',
+				required: true,
+				testedBy: 'fusionAuthApiTest',
+				displayOptions: { hide: { operation: ['generateTotp'] } },
+			},
+		]);
 	});
 
 	test('icons are built next to the node and the credential, light and dark different', () => {
@@ -50,6 +57,7 @@ describe('the package as n8n loads it', () => {
 		expect(manifest.license).toBe('MIT');
 		expect(manifest.dependencies ?? {}).toEqual({});
 		expect(manifest.peerDependencies).toEqual({ 'n8n-workflow': '*' });
-		expect(manifest.files).toEqual(['dist']);
+		// The built node, and the example workflows a user imports after installing it.
+		expect(manifest.files).toEqual(['dist', 'examples']);
 	});
 });

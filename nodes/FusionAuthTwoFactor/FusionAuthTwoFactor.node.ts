@@ -8,6 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { buildProperties } from './actions/operations';
 import { router } from './actions/router';
+import { fusionAuthApiTest } from './methods/credentialTest';
 
 export class FusionAuthTwoFactor implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,9 +23,20 @@ export class FusionAuthTwoFactor implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'fusionAuthApi', required: true }],
+		credentials: [
+			{
+				name: 'fusionAuthApi',
+				required: true,
+				// The node's own test: its words reach the credential dialog on n8n 1.x as on 2.x.
+				testedBy: 'fusionAuthApiTest',
+				// Generate TOTP computes the code locally and sends nothing.
+				displayOptions: { hide: { operation: ['generateTotp'] } },
+			},
+		],
 		properties: buildProperties(),
 	};
+
+	methods = { credentialTest: { fusionAuthApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -93,7 +93,7 @@ describe('the same results at every concurrency', () => {
 					'User ID must be a UUID such as 2c1e1e39-0ae7-4a9b-8e0d-6d0f8a4b1f52, not "not-a-uuid" [item 27]',
 					'User ID must be a UUID such as 2c1e1e39-0ae7-4a9b-8e0d-6d0f8a4b1f52, not "not-a-uuid" [item 38]',
 					'The two factor code is invalid or expired',
-					'User not found',
+					...[8, 21, 34].map((index) => `User ${userId(index)} not found`),
 					'FusionAuth rejected the request: Invalid code.',
 				]),
 			);

@@ -68,8 +68,9 @@ describe('requests equal the official client', () => {
 				userId: USER_ID,
 				method: 'authenticator',
 				code: '654321',
+				secret: 'NBSWY3DPEB3W64TMMQ',
+				secretEncoding: 'base32',
 				additionalFields: {
-					secretBase32Encoded: 'NBSWY3DPEB3W64TMMQ',
 					name: 'Work phone',
 					applicationId: APPLICATION_ID,
 					twoFactorId: TWO_FACTOR_ID,

@@ -19,7 +19,7 @@ async function authenticate(
 	return await authenticate.call(credentialType, credentials, requestOptions);
 }
 
-const base = { baseUrl: 'https://auth.example.com', apiKey: API_KEY, tenantId: '', allowUnauthorizedCerts: false };
+const base = { baseUrl: 'https://auth.example.com', apiKey: API_KEY, tenantId: '', ignoreSslIssues: false };
 
 describe('fusionAuthApi authenticate()', () => {
 	test('adds the raw API key as Authorization when the request has none', async () => {
@@ -57,7 +57,7 @@ describe('fusionAuthApi authenticate()', () => {
 
 	test('does not change the options it was given', async () => {
 		const given: IHttpRequestOptions = { url: 'https://x/api/two-factor/secret', headers: { Accept: 'application/json' } };
-		await authenticate({ ...base, tenantId: TENANT_ID, allowUnauthorizedCerts: true }, given);
+		await authenticate({ ...base, tenantId: TENANT_ID, ignoreSslIssues: true }, given);
 		expect(given).toEqual({ url: 'https://x/api/two-factor/secret', headers: { Accept: 'application/json' } });
 	});
 
@@ -89,8 +89,8 @@ describe('fusionAuthApi authenticate()', () => {
 	});
 
 	test('skips certificate validation only when Ignore SSL Issues is on', async () => {
-		expect((await authenticate({ ...base, allowUnauthorizedCerts: true })).skipSslCertificateValidation).toBe(true);
+		expect((await authenticate({ ...base, ignoreSslIssues: true })).skipSslCertificateValidation).toBe(true);
 		expect((await authenticate(base)).skipSslCertificateValidation).toBeUndefined();
-		expect((await authenticate({ ...base, allowUnauthorizedCerts: 'true' })).skipSslCertificateValidation).toBeUndefined();
+		expect((await authenticate({ ...base, ignoreSslIssues: 'true' })).skipSslCertificateValidation).toBeUndefined();
 	});
 });

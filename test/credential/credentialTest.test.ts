@@ -1,147 +1,53 @@
 import '../harness/environment';
 
-import { ExecuteContext, RoutingNode } from 'n8n-core';
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialsDecrypted,
-	ICredentialTestRequest,
-	ICredentialType,
-	IHttpRequestOptions,
-	INode,
-	INodeCredentialTestResult,
-	INodeType,
-	INodeTypes,
-	IRunExecutionData,
-	IWorkflowExecuteAdditionalData,
-} from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
+import { CredentialTestContext } from 'n8n-core';
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 
-import { useRecordingServer } from '../harness/lifecycle';
-import { TestCredentialsHelper } from '../harness/n8n';
+import { useRecordingServer, useServer } from '../harness/lifecycle';
+import { NODE_TYPE } from '../harness/n8n';
 import { loadPackage } from '../harness/package';
 import { unusedPort } from '../harness/ports';
+import { RecordingServer } from '../harness/recordingServer';
 
 const API_KEY = 'credential-test-api-key';
 const TENANT_ID = '6b2c9a1e-0d3f-4c5b-9e8a-7f6d5c4b3a21';
 
-const credentialType: ICredentialType = loadPackage().credentials.fusionAuthApi;
-
-/** Records the request options after the credential was applied, as they go to the HTTP client. */
-class RecordingCredentialsHelper extends TestCredentialsHelper {
-	readonly sent: IHttpRequestOptions[] = [];
-
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		typeName: string,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> {
-		const authenticated = await super.authenticate(credentials, typeName, requestOptions);
-		this.sent.push(authenticated);
-		return authenticated;
-	}
-}
+const loaded = loadPackage();
+const credentialType = loaded.credentials.fusionAuthApi;
+const nodeType = loaded.nodes[NODE_TYPE];
 
 /**
- * Tests the credential the way the n8n app does: a temporary node type (n8n takes the No Op
- * node's description) whose only property routes the credential's `test.request`, run by
- * RoutingNode with the decrypted credential; a failed request is judged by the test's rules.
+ * Tests the credential as n8n 1.x and 2.x do: the credential has no declarative `test`, so n8n
+ * looks for a node that names it with `testedBy` and calls that node's credentialTest method with
+ * a CredentialTestContext (n8n-core's own) and the decrypted credential, defaults filled in.
  */
-async function testCredential(
-	fields: ICredentialDataDecryptedObject,
-): Promise<INodeCredentialTestResult & { sent: IHttpRequestOptions[] }> {
-	const test = credentialType.test as ICredentialTestRequest;
-	// The app fills in defaults for fields that were never set.
+async function testCredential(fields: ICredentialDataDecryptedObject): Promise<INodeCredentialTestResult> {
 	const data: ICredentialDataDecryptedObject = {};
 	for (const property of credentialType.properties) data[property.name] = property.default as string;
 	Object.assign(data, fields);
-	const credentialsDecrypted: ICredentialsDecrypted = { id: 'cred-1', name: 'FusionAuth', type: credentialType.name, data };
-
-	const nodeType: INodeType = {
-		description: {
-			displayName: 'No Operation, do nothing',
-			name: 'noOp',
-			group: ['organization'],
-			version: 1,
-			description: 'No Operation',
-			defaults: { name: 'No Operation, do nothing' },
-			inputs: ['main'],
-			outputs: ['main'],
-			credentials: [{ name: credentialType.name, required: true }],
-			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: test.request }, default: '' }],
-		},
-	};
-	const nodeTypes: INodeTypes = {
-		getByName: () => nodeType,
-		getByNameAndVersion: () => nodeType,
-		getKnownTypes: () => ({}),
-	};
-	const node: INode = {
-		id: 'temp',
-		parameters: {},
-		name: 'Temp-Node',
-		type: nodeType.description.name,
-		typeVersion: 1,
-		position: [0, 0],
-		credentials: { [credentialType.name]: { id: credentialsDecrypted.id, name: credentialsDecrypted.name } },
-	};
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
-	const credentialsHelper = new RecordingCredentialsHelper({ [credentialType.name]: credentialType }, { [credentialType.name]: data });
-	const additionalData = {
-		credentialsHelper,
-		restApiUrl: 'http://127.0.0.1:5678/rest',
-		instanceBaseUrl: 'http://127.0.0.1:5678/',
-		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-		variables: {},
-	} as unknown as IWorkflowExecuteAdditionalData;
-	const runExecutionData = { resultData: { runData: {} } } as IRunExecutionData;
-	const context = new ExecuteContext(
-		workflow,
-		node,
-		additionalData,
-		'internal',
-		runExecutionData,
-		0,
-		[],
-		{ main: [[{ json: {} }]] },
-		{ node, data: {}, source: null },
-		[],
-	);
-	const sent = credentialsHelper.sent;
-	try {
-		await new RoutingNode(context, nodeType, credentialsDecrypted).runNode();
-	} catch (caught) {
-		const error = caught as { message: string; cause?: { code?: string; response?: { status: number; statusText?: string } } };
-		const response = error.cause?.response;
-		if (response) {
-			for (const rule of test.rules ?? []) {
-				if (rule.type === 'responseCode' && rule.properties.value === response.status) {
-					return { status: 'Error', message: rule.properties.message, sent };
-				}
-			}
-			return { status: 'Error', message: response.statusText || `Received HTTP status code: ${response.status}`, sent };
-		}
-		if (error.cause?.code) return { status: 'Error', message: error.cause.code, sent };
-		return { status: 'Error', message: error.message, sent };
-	}
-	return { status: 'OK', message: 'Connection successful!', sent };
-}
-
-function rule(status: number): string {
-	for (const entry of credentialType.test!.rules ?? []) {
-		if (entry.type === 'responseCode' && entry.properties.value === status) return entry.properties.message;
-	}
-	throw new Error(`The credential test has no rule for ${status}`);
+	const credential: ICredentialsDecrypted = { id: 'cred-1', name: 'FusionAuth', type: credentialType.name, data };
+	const testedBy = nodeType.description.credentials?.find((entry) => entry.name === credentialType.name)?.testedBy;
+	const method = nodeType.methods?.credentialTest?.[testedBy as string];
+	if (!method) throw new Error(`no credentialTest method "${String(testedBy)}" on the node`);
+	return await method.call(new CredentialTestContext() as unknown as ICredentialTestFunctions, credential);
 }
 
 const server = useRecordingServer({ status: 200, body: { secret: 'c2VjcmV0', secretBase32Encoded: 'ONSWG4TFOQ' } });
+const elsewhere = useServer(async () => await RecordingServer.start());
+
+describe('how n8n finds the test', () => {
+	test('the credential has no declarative test (it would take precedence), the node names its own', () => {
+		expect(credentialType.test).toBeUndefined();
+		expect(nodeType.description.credentials).toEqual([
+			expect.objectContaining({ name: 'fusionAuthApi', testedBy: 'fusionAuthApiTest' }),
+		]);
+	});
+});
 
 describe('the fusionAuthApi credential test, run as n8n runs it', () => {
-	test('a good key: OK, after GET /api/two-factor/secret with the raw key and the tenant header', async () => {
+	test('a good key: OK, after one GET /api/two-factor/secret with the raw key and the tenant header', async () => {
 		const result = await testCredential({ baseUrl: server.url, apiKey: API_KEY, tenantId: TENANT_ID });
-		expect(result).toMatchObject({ status: 'OK', message: 'Connection successful!' });
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful' });
 		expect(server.requests).toHaveLength(1);
 		const [request] = server.requests;
 		expect(request.method).toBe('GET');
@@ -158,55 +64,110 @@ describe('the fusionAuthApi credential test, run as n8n runs it', () => {
 	])('without a tenant (%s): no tenant header at all', async (_name, tenantId) => {
 		const result = await testCredential({ baseUrl: server.url, apiKey: API_KEY, ...(tenantId === undefined ? {} : { tenantId }) });
 		expect(result.status).toBe('OK');
-		expect(server.requests).toHaveLength(1);
 		expect(Object.keys(server.requests[0].headers)).not.toContain('x-fusionauth-tenantid');
-		expect(server.requests[0].headers.authorization).toBe(API_KEY);
 	});
 
 	test.each([
-		['a path prefix and trailing slashes', (url: string) => `${url}/fusionauth//`, '/fusionauth/api/two-factor/secret'],
-		['a path prefix and surrounding white space', (url: string) => `  ${url}/auth/fusionauth/ `, '/auth/fusionauth/api/two-factor/secret'],
-		['a trailing slash only', (url: string) => `${url}/`, '/api/two-factor/secret'],
+		['a path prefix and a trailing slash', (url: string) => `${url}/fusionauth/`, '/fusionauth/api/two-factor/secret'],
+		['surrounding white space', (url: string) => `  ${url}/auth/fusionauth `, '/auth/fusionauth/api/two-factor/secret'],
 	])('a base URL with %s keeps the prefix', async (_name, baseUrl, path) => {
 		const result = await testCredential({ baseUrl: baseUrl(server.url), apiKey: API_KEY });
 		expect(result.status).toBe('OK');
 		expect(server.requests.map((request) => request.url)).toEqual([path]);
 	});
 
-	test('a bad key (401): the credential\'s own message about the key', async () => {
+	test('a bad key (401): plain words about the key, one request', async () => {
 		server.respondWith({ status: 401 });
 		const result = await testCredential({ baseUrl: server.url, apiKey: 'wrong-key' });
-		expect(result.status).toBe('Error');
-		expect(result.message).toBe(rule(401));
-		expect(result.message).toMatch(/^FusionAuth rejected the API key/);
-		expect(server.requests.length).toBeGreaterThanOrEqual(1);
-		expect(server.requests.every((request) => request.headers.authorization === 'wrong-key')).toBe(true);
+		expect(result).toEqual({
+			status: 'Error',
+			message: 'FusionAuth rejected the API key. Check the key, and that it is allowed to call GET /api/two-factor/secret.',
+		});
+		expect(server.requests).toHaveLength(1);
 	});
 
 	test('a missing tenant (400 [TenantIdRequired]): tells to set Tenant ID', async () => {
 		server.respondWith({
 			status: 400,
-			body: { generalErrors: [{ code: '[TenantIdRequired]', message: 'A tenant Id is required to complete this request.' }] },
+			body: { generalErrors: [{ code: '[TenantIdRequired]', message: 'A Tenant Id is required to complete this request.' }] },
 		});
 		const result = await testCredential({ baseUrl: server.url, apiKey: API_KEY });
 		expect(result.status).toBe('Error');
-		expect(result.message).toBe(rule(400));
-		expect(result.message).toMatch(/set Tenant ID/);
+		expect(result.message).toMatch(/^FusionAuth needs a tenant for this API key: set Tenant ID in the credential/);
 	});
 
-	test('a server that is not there: the connection error code', async () => {
+	test("another 400: FusionAuth's own words", async () => {
+		server.respondWith({
+			status: 400,
+			body: { generalErrors: [{ code: '[TenantIdInvalid]', message: 'The Tenant Id is invalid.' }] },
+		});
+		const result = await testCredential({ baseUrl: server.url, apiKey: API_KEY, tenantId: TENANT_ID });
+		expect(result).toEqual({
+			status: 'Error',
+			message: 'FusionAuth refused the test request (400): The Tenant Id is invalid. Check the Tenant ID.',
+		});
+	});
+
+	test('a server that is not there: says it could not reach the base URL', async () => {
 		const port = await unusedPort();
 		const result = await testCredential({ baseUrl: `http://127.0.0.1:${port}`, apiKey: API_KEY });
-		expect(result).toMatchObject({ status: 'Error', message: 'ECONNREFUSED' });
+		expect(result).toEqual({
+			status: 'Error',
+			message: `Could not reach FusionAuth at http://127.0.0.1:${port}: nothing accepts connections there. Check the Base URL and that the server is running.`,
+		});
 	});
 
 	test.each([
-		[true, true],
-		[false, false],
-	])('Ignore SSL Issues %s: the request goes out with skipSslCertificateValidation %s', async (allow, skip) => {
-		const result = await testCredential({ baseUrl: server.url, apiKey: API_KEY, allowUnauthorizedCerts: allow });
-		expect(result.status).toBe('OK');
-		expect(result.sent).toHaveLength(1);
-		expect(Boolean(result.sent[0].skipSslCertificateValidation)).toBe(skip);
+		['empty', '', 'The Base URL in the FusionAuth credential is empty'],
+		['no scheme', 'auth.example.com', 'must start with http:// or https://'],
+		['another scheme', 'ftp://auth.example.com', 'must start with http:// or https://'],
+		['user info', 'http://user:pass@127.0.0.1:1', 'must not contain a user name or password'],
+		['an /api suffix', 'http://127.0.0.1:1/api', 'must not end in /api'],
+		['a query', 'http://127.0.0.1:1/?x=1', 'must not have a query'],
+	])('a malformed base URL (%s): says what is wrong, sends nothing', async (_name, baseUrl, words) => {
+		const result = await testCredential({ baseUrl, apiKey: API_KEY });
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain(words);
+		expect(server.requests).toHaveLength(0);
+	});
+
+	test('a redirect is reported, not followed: the key goes nowhere else', async () => {
+		server.respondWith({ status: 302, headers: { Location: `${elsewhere.url}/api/two-factor/secret` } });
+		const result = await testCredential({ baseUrl: server.url, apiKey: API_KEY });
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('answered with a redirect (302)');
+		expect(result.message).toContain('it was not followed');
+		expect(elsewhere.requests).toHaveLength(0);
+	});
+
+	test('a 200 that is not FusionAuth (a web page): says the base URL is not FusionAuth', async () => {
+		server.respondWith({ status: 200, headers: { 'Content-Type': 'text/html' }, body: '<html>hello</html>' });
+		const result = await testCredential({ baseUrl: server.url, apiKey: API_KEY });
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('answered, but not as FusionAuth does');
+	});
+
+	test('a 404: no FusionAuth API at that base URL', async () => {
+		server.respondWith({ status: 404 });
+		const result = await testCredential({ baseUrl: `${server.url}/wrong-prefix`, apiKey: API_KEY });
+		expect(result.message).toContain('There is no FusionAuth API at');
+		expect(server.requests.map((request) => request.url)).toEqual(['/wrong-prefix/api/two-factor/secret']);
+	});
+
+	test('an API key with a line break: says so, sends nothing', async () => {
+		const result = await testCredential({ baseUrl: server.url, apiKey: `${API_KEY}\nX-Other: 1` });
+		expect(result).toEqual({
+			status: 'Error',
+			message: 'The API Key in the FusionAuth credential contains a line break or control character',
+		});
+		expect(server.requests).toHaveLength(0);
+	});
+
+	test('no message carries the API key', async () => {
+		for (const status of [400, 401, 404, 500, 302]) {
+			server.respondWith({ status, headers: status === 302 ? { Location: `${elsewhere.url}/${API_KEY}` } : {} });
+			const result = await testCredential({ baseUrl: server.url, apiKey: API_KEY });
+			expect(result.message).not.toContain(API_KEY);
+		}
 	});
 });

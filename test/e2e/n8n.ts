@@ -92,7 +92,8 @@ export class N8nInstance {
 		this.userFolder = mkdtempSync(path.join(tmpdir(), `n8n-e2e-${install.version}-`));
 	}
 
-	private env(): NodeJS.ProcessEnv {
+	/** The environment every n8n command of this instance runs with (also `n8n start` in the editor suite). */
+	env(): NodeJS.ProcessEnv {
 		const env = cleanEnv(this.install.binDir);
 		for (const key of Object.keys(env)) {
 			// Settings of an n8n on this machine must not leak into the test instance.

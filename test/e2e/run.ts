@@ -156,7 +156,7 @@ async function runVersion(
 		const fusionAuth = (choice: CredentialChoice, apiKey: string, tenantId: string, baseUrl = sim.url): Credential => ({
 			...FUSIONAUTH_CREDENTIALS[choice],
 			type: 'fusionAuthApi',
-			data: { baseUrl, apiKey, tenantId, allowUnauthorizedCerts: false },
+			data: { baseUrl, apiKey, tenantId, ignoreSslIssues: false },
 		});
 		const credentials: Credential[] = [
 			fusionAuth('simulator', sim.apiKey, ''),

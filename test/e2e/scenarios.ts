@@ -382,7 +382,7 @@ export const scenarios: Scenario[] = [
 		check({ result, sim }) {
 			const error = workflowError(result);
 			equal(error.node, 'Look Up User', 'failing node');
-			equal(error.message, 'User not found', 'error message');
+			equal(error.message, 'User 00000000-0000-4000-8000-0000000000ff not found', 'error message');
 			equal(
 				sim.requests.map((request) => `${request.method} ${request.path}`),
 				['GET /api/user/00000000-0000-4000-8000-0000000000ff'],

@@ -23,7 +23,7 @@ const mixed: Array<{ json: IDataObject; outcome: 'ok' | RegExp }> = [
 	{ json: { userId: 'not-a-uuid', code: '111111' }, outcome: /^User ID must be a UUID/ },
 	{ json: { userId: user(2), code: '000000' }, outcome: /^The two factor code is invalid or expired$/ },
 	{ json: { userId: user(3), code: '111111' }, outcome: 'ok' },
-	{ json: { userId: UNKNOWN_USER, code: '111111' }, outcome: /^User not found$/ },
+	{ json: { userId: UNKNOWN_USER, code: '111111' }, outcome: new RegExp(`^User ${UNKNOWN_USER} not found$`) },
 	{ json: { userId: user(5), code: '   ' }, outcome: /^Code is required \[item 5\]$/ },
 	{ json: { userId: user(6), code: '111111' }, outcome: 'ok' },
 	{ json: { userId: user(7), code: '500500' }, outcome: /^FusionAuth had an internal error \(500\)$/ },

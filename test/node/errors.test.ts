@@ -27,24 +27,24 @@ const enableCurrent = {
 };
 
 const operations: OperationCase[] = [
-	{ name: 'twoFactor.enable (current)', parameters: enableCurrent, statuses: [400, 401, 404, 421, 500, 503], notFound: 'User not found' },
+	{ name: 'twoFactor.enable (current)', parameters: enableCurrent, statuses: [400, 401, 404, 421, 500, 503], notFound: `User ${USER_ID} not found` },
 	{
 		name: 'twoFactor.enable (legacy)',
 		parameters: { apiVersion: 'legacy', resource: 'twoFactor', operation: 'enable', userId: USER_ID, code: '123456', delivery: 'None', secret: 'c2VjcmV0' },
 		statuses: [400, 401, 404, 421, 500, 503],
-		notFound: 'User not found',
+		notFound: `User ${USER_ID} not found`,
 	},
 	{
 		name: 'twoFactor.disable (current)',
 		parameters: { resource: 'twoFactor', operation: 'disable', userId: USER_ID, methodId: '2KSZ', code: '123456' },
 		statuses: [400, 401, 404, 421, 500, 503],
-		notFound: 'User not found',
+		notFound: `User ${USER_ID} not found`,
 	},
 	{
 		name: 'twoFactor.disable (legacy)',
 		parameters: { apiVersion: 'legacy', resource: 'twoFactor', operation: 'disable', userId: USER_ID, code: '123456' },
 		statuses: [400, 401, 404, 421, 500, 503],
-		notFound: 'User not found',
+		notFound: `User ${USER_ID} not found`,
 	},
 	{ name: 'secret.generate (current)', parameters: { resource: 'secret', operation: 'generate' }, statuses: [401, 500, 503] },
 	{

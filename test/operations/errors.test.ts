@@ -22,25 +22,25 @@ const operations: OperationCase[] = [
 		name: 'twoFactor.update',
 		parameters: { resource: 'twoFactor', operation: 'update', userId: USER_ID, methodId: '2KSZ', name: 'Phone' },
 		statuses: [400, 401, 404, 500, 503],
-		messages: { 404: 'User not found' },
+		messages: { 404: `User ${USER_ID} not found` },
 	},
 	{
 		name: 'recoveryCode.generate',
 		parameters: { resource: 'recoveryCode', operation: 'generate', userId: USER_ID },
 		statuses: [400, 401, 404, 500],
-		messages: { 404: 'User not found' },
+		messages: { 404: `User ${USER_ID} not found` },
 	},
 	{
 		name: 'recoveryCode.get',
 		parameters: { resource: 'recoveryCode', operation: 'get', userId: USER_ID },
 		statuses: [400, 401, 404, 500],
-		messages: { 404: 'User not found' },
+		messages: { 404: `User ${USER_ID} not found` },
 	},
 	{
 		name: 'login.start',
 		parameters: { resource: 'login', operation: 'start', userId: USER_ID, applicationId: APPLICATION_ID },
 		statuses: [400, 401, 404, 500, 503],
-		messages: { 404: 'User not found' },
+		messages: { 404: `User ${USER_ID} not found` },
 	},
 	{
 		name: 'login.complete',
@@ -73,13 +73,13 @@ const operations: OperationCase[] = [
 		name: 'user.get',
 		parameters: { resource: 'user', operation: 'get', userId: USER_ID },
 		statuses: [400, 401, 404, 500],
-		messages: { 404: 'User not found' },
+		messages: { 404: `User ${USER_ID} not found` },
 	},
 	{
 		name: 'user.get (legacy)',
 		parameters: { apiVersion: 'legacy', resource: 'user', operation: 'get', userId: USER_ID },
 		statuses: [401, 404, 500],
-		messages: { 404: 'User not found' },
+		messages: { 404: `User ${USER_ID} not found` },
 	},
 	{
 		name: 'user.getMany',
@@ -166,7 +166,7 @@ describe('with the error output', () => {
 			{ items: [{ id: '00000000-0000-0000-0000-000000000404' }, { id: USER_ID }], onError: 'continueErrorOutput' },
 		);
 		expect(result.errorOutput.map((item) => [item.json.error, item.pairedItem])).toEqual([
-			['User not found', { item: 0 }],
+			['User 00000000-0000-0000-0000-000000000404 not found', { item: 0 }],
 		]);
 		expect(result.output.map((item) => [item.json.id, item.pairedItem])).toEqual([[USER_ID, { item: 1 }]]);
 	});

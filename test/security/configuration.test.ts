@@ -68,7 +68,7 @@ describe('options and choices set by expressions (case 8)', () => {
 	});
 
 	test.each<[string, 'current' | 'legacy', INodeParameters, string]>([
-		['Enable: method', 'current', { resource: 'twoFactor', operation: 'enable', userId: USER_ID, method: '={{ "bogus" }}', code: '1', email: 'j@example.com', mobilePhone: '+15555550100' }, 'Method must be one of "authenticator", "email", "sms", not "bogus" [item 0]'],
+		['Enable: method', 'current', { resource: 'twoFactor', operation: 'enable', userId: USER_ID, method: '={{ "bogus" }}', code: '1', secret: 'DlOdmbsOiI4Nk7n3oUIhOw==', email: 'j@example.com', mobilePhone: '+15555550100' }, 'Method must be one of "authenticator", "email", "sms", not "bogus" [item 0]'],
 		['Enable (legacy): delivery', 'legacy', { resource: 'twoFactor', operation: 'enable', userId: USER_ID, delivery: '={{ "Pigeon" }}', code: '1', secret: 's' }, 'Delivery must be one of "None", "TextMessage", not "Pigeon" [item 0]'],
 		['Send Code: purpose', 'current', { resource: 'code', operation: 'send', userId: USER_ID, purpose: '={{ "both" }}', email: 'j@example.com', mobilePhone: '+15555550100', methodId: 'M1AB' }, 'Purpose must be one of "enable", "disable", not "both" [item 0]'],
 		['Get Status: action', 'current', { resource: 'login', operation: 'getStatus', userId: USER_ID, additionalFields: { action: '={{ "everything" }}' } }, 'Action must be one of "changePassword", "login", "stepUp", not "everything" [item 0]'],

@@ -148,7 +148,7 @@ export function mobilePhoneProperty(description: string | undefined, show: Show)
 /** The ID of one of a user's two factor methods; optional only where leaving it out means something. */
 export function methodIdProperty(
 	description: string,
-	{ required = true, show }: { required?: boolean; show?: Show } = {},
+	{ required = true, show, hint }: { required?: boolean; show?: Show; hint?: string } = {},
 ): INodeProperties {
 	return {
 		displayName: 'Method ID',
@@ -158,6 +158,7 @@ export function methodIdProperty(
 		default: '',
 		placeholder: 'e.g. 2KSZ',
 		description,
+		...(hint === undefined ? {} : { hint }),
 		...shownBy(show),
 	};
 }
@@ -177,7 +178,7 @@ export function codeProperty(description: string): INodeProperties {
 /** An authenticator secret: a password field, as it is a credential. */
 export function secretProperty(
 	description: string,
-	{ required = true, show }: { required?: boolean; show?: Show } = {},
+	{ required = true, show, hint }: { required?: boolean; show?: Show; hint?: string } = {},
 ): INodeProperties {
 	return {
 		displayName: 'Secret',
@@ -187,6 +188,26 @@ export function secretProperty(
 		...(required ? { required } : {}),
 		default: '',
 		description,
+		...(hint === undefined ? {} : { hint }),
+		...shownBy(show),
+	};
+}
+
+/** Whether a secret is the Base64 `secret` or the Base32 `secretBase32Encoded` of Generate Secret. */
+export function secretEncodingProperty(show?: Show): INodeProperties {
+	return {
+		displayName: 'Secret Encoding',
+		name: 'secretEncoding',
+		type: 'options',
+		options: [
+			{ name: 'Base64', value: 'base64', description: 'The secret field of Generate Secret' },
+			{
+				name: 'Base32',
+				value: 'base32',
+				description: 'The secretBase32Encoded field, as authenticator apps show it',
+			},
+		],
+		default: 'base64',
 		...shownBy(show),
 	};
 }

@@ -37,6 +37,11 @@ export interface FusionAuthOperation {
 	): Promise<IDataObject | IDataObject[]>;
 }
 
+/** FusionAuth's 404 for a user, naming the user the item asked for. */
+export function userNotFound(userId: string): string {
+	return `User ${userId} not found`;
+}
+
 /** The fields that have a value: optional parameters left empty stay out of a request body. */
 export function definedOnly(fields: IDataObject): IDataObject {
 	return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));

@@ -51,6 +51,10 @@ export function findOperation(resource: string, operation: string): FusionAuthOp
 	return operations.find((entry) => entry.resource === resource && entry.option.value === operation);
 }
 
+function notice(text: string, show: Record<string, Array<string | boolean>>): INodeProperties {
+	return { displayName: text, name: 'notice', type: 'notice', default: '', displayOptions: { show } };
+}
+
 /** Variants of a selector: one for people and, where it differs, one for AI agents (`@tool`). */
 function selectorVariants(
 	base: Omit<INodeProperties, 'options' | 'displayOptions'>,
@@ -123,32 +127,42 @@ export function buildProperties(): INodeProperties[] {
 		},
 	];
 
-	for (const apiVersion of ['current', 'legacy'] as ApiVersion[]) {
-		const offered = (forTools: boolean) =>
-			resources.filter((resource) => operationsOf(resource.value, apiVersion, forTools).length > 0);
-		properties.push(
-			...selectorVariants(
-				{ displayName: 'Resource', name: 'resource', type: 'options', noDataExpression: true, default: '' },
-				{ apiVersion: [apiVersion] },
-				offered(false),
-				offered(true),
-			),
-		);
-	}
+	// One Resource selector for every API version and for AI agents: n8n's nodes panel lists the
+	// operations of every `resource` property's options, so a second selector would list them again.
+	// Where a resource has no operation for the chosen API version or for agents, a notice says why.
+	properties.push({
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: resources,
+		default: 'twoFactor',
+	});
 
+	// The panel takes each resource's operations from the first `operation` property shown for it:
+	// the one for people on the current API, which holds every operation (legacy has no others).
 	for (const resource of resources) {
 		for (const apiVersion of ['current', 'legacy'] as ApiVersion[]) {
 			const all = operationsOf(resource.value, apiVersion, false).map((entry) => entry.option);
-			if (all.length === 0) continue;
+			const show = { apiVersion: [apiVersion], resource: [resource.value] };
+			if (all.length === 0) {
+				properties.push(notice(`${resource.name} needs FusionAuth 1.26 or later: choose that API Version above`, show));
+				continue;
+			}
 			const forTools = operationsOf(resource.value, apiVersion, true).map((entry) => entry.option);
 			properties.push(
 				...selectorVariants(
 					{ displayName: 'Operation', name: 'operation', type: 'options', noDataExpression: true, default: '' },
-					{ apiVersion: [apiVersion], resource: [resource.value] },
+					show,
 					all,
 					forTools,
 				),
 			);
+			if (forTools.length === 0) {
+				properties.push(
+					notice(`${resource.name}: its operations hand out credentials and are not offered to AI agents`, { ...show, '@tool': [true] }),
+				);
+			}
 		}
 	}
 

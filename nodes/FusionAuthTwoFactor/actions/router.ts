@@ -32,6 +32,9 @@ function resolveOperation(context: IExecuteFunctions): FusionAuthOperation {
 		if (runsAsTool(context) && ofResource.length > 0 && ofResource.every((entry) => entry.handsOutCredentials)) {
 			throw refuseForTools(`The resource "${resource}"`);
 		}
+		if (ofResource.length > 0 && !ofResource.some((entry) => entry.apiVersions.includes(apiVersion))) {
+			throw new NodeOperationError(node, `The resource "${resource}" needs FusionAuth 1.26 or later: set API Version accordingly`);
+		}
 		throw new NodeOperationError(node, `The operation "${name}" of resource "${resource}" is not known`);
 	}
 	if (!operation.apiVersions.includes(apiVersion)) {

@@ -9,7 +9,7 @@ export function baseUrlProblem(raw: unknown): string | undefined {
 	const text = String(raw ?? '').trim();
 	if (text === '') return 'The Base URL in the FusionAuth credential is empty';
 	// Checked on the text: the URL parser drops an empty query or fragment ("?", "#") silently.
-	if (/[\u0000-\u001F\u007F\s]/.test(text)) {
+	if (/[\p{Cc}\s]/u.test(text)) {
 		return 'The Base URL in the FusionAuth credential contains spaces or control characters';
 	}
 	if (!/^https?:\/\/[^/?#]/i.test(text)) {

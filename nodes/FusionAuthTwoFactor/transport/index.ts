@@ -145,7 +145,7 @@ export class FusionAuthTransport {
 			context,
 			parseBaseUrl(credentials.baseUrl),
 			credentialText(credentials.tenantId),
-			credentials.allowUnauthorizedCerts === true,
+			credentials.ignoreSslIssues === true,
 			options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 			Math.max(0, Math.floor(options.retries ?? DEFAULT_RETRIES)),
 			Math.max(0, options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS),

@@ -167,7 +167,7 @@ export function describeBody(body: ReadBody, contentType: string | undefined): s
 	const type = contentType ? `Content-Type ${contentType.split(';')[0].trim()}` : 'no Content-Type';
 	if (body.kind === 'empty') return `${type}, empty body`;
 	if (body.kind === 'json') return `${type}, JSON`;
-	const start = body.text.replace(/[\u0000-\u001F\u007F]+/g, ' ').trim().slice(0, 80);
+	const start = body.text.replace(/\p{Cc}+/gu, ' ').trim().slice(0, 80);
 	return `${type}, starting ${JSON.stringify(start)}`;
 }
 

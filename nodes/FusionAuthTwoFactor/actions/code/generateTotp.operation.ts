@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ItemParameters } from '../../helpers/parameters';
 import { decodeBase32, decodeBase64, totp } from '../../helpers/totp';
-import { additionalFields, secretProperty } from '../common.descriptions';
+import { additionalFields, secretEncodingProperty, secretProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 
 const ISO_WITHOUT_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
@@ -42,20 +42,7 @@ export const generateTotp: FusionAuthOperation = {
 	handsOutCredentials: true,
 	properties: [
 		secretProperty('The authenticator secret, as Generate Secret returns it'),
-		{
-			displayName: 'Secret Encoding',
-			name: 'secretEncoding',
-			type: 'options',
-			options: [
-				{ name: 'Base64', value: 'base64', description: 'The secret field of Generate Secret' },
-				{
-					name: 'Base32',
-					value: 'base32',
-					description: 'The secretBase32Encoded field, as authenticator apps show it',
-				},
-			],
-			default: 'base64',
-		},
+		secretEncodingProperty(),
 		additionalFields([
 			{
 				displayName: 'Time',

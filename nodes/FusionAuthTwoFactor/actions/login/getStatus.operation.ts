@@ -4,7 +4,7 @@ import type { ItemParameters } from '../../helpers/parameters';
 import type { FusionAuthRequest, FusionAuthResponse } from '../../transport/request';
 import { additionalFields, applicationIdField, userIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
-import { definedOnly } from '../operation';
+import { definedOnly, userNotFound } from '../operation';
 
 /** FusionAuth answers 242 instead of 200 when the user has to pass a two factor challenge. */
 const TWO_FACTOR_REQUIRED = 242;
@@ -67,7 +67,7 @@ export const getStatus: FusionAuthOperation = {
 		const twoFactorTrustId = parameters.additionalString('twoFactorTrustId');
 		const action = parameters.additionalString('action');
 		const accessToken = parameters.additionalString('accessToken');
-		const statusMessages = { 404: 'User not found' };
+		const statusMessages = { 404: userNotFound(userId) };
 
 		if (action !== undefined || accessToken !== undefined) {
 			// Only the POST form takes an action or an access token.

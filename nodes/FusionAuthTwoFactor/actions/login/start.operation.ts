@@ -5,7 +5,7 @@ import type { FusionAuthRequest } from '../../transport/request';
 import { additionalFields, applicationIdField, userIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 import { METHOD_FIELDS } from '../toolOutput';
-import { bodyOrSuccess, definedOnly } from '../operation';
+import { bodyOrSuccess, definedOnly, userNotFound } from '../operation';
 
 /** The `state` field: a JSON object, given as an object or as JSON text. */
 function readState(parameters: ItemParameters): IDataObject | undefined {
@@ -141,7 +141,9 @@ export const start: FusionAuthOperation = {
 			expectBody: { twoFactorId: 'string' },
 			authentication: { type: 'apiKey' },
 			body,
-			statusMessages: { 404: 'User not found' },
+			statusMessages: {
+				404: body.userId === undefined ? `No user with the login ID ${String(body.loginId)}` : userNotFound(String(body.userId)),
+			},
 		};
 	},
 

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ItemParameters } from '../../helpers/parameters';
 import type { FusionAuthRequest, FusionAuthResponse } from '../../transport/request';
+import { userNotFound } from '../operation';
 
 /** Both recovery-code endpoints are `/api/user/two-factor/recovery-code/{userId}`; the method picks one. */
 export function recoveryCodeRequest(method: 'GET' | 'POST', parameters: ItemParameters): FusionAuthRequest {
@@ -11,7 +12,7 @@ export function recoveryCodeRequest(method: 'GET' | 'POST', parameters: ItemPara
 		path: ['user', 'two-factor', 'recovery-code', parameters.pathSegment('userId', userId)],
 		expectBody: { recoveryCodes: 'array' },
 		authentication: { type: 'apiKey' },
-		statusMessages: { 404: 'User not found' },
+		statusMessages: { 404: userNotFound(userId) },
 	};
 }
 

@@ -27,10 +27,10 @@ export const disable: FusionAuthOperation = {
 		...userOrJwtProperties(),
 		onApiVersion(
 			'current',
-			methodIdProperty(
-				"The ID of the method to remove (see the user's twoFactor.methods). Leave empty when Code is a recovery code: that removes every method.",
-				{ required: false },
-			),
+			methodIdProperty("The ID of the method to remove (see the user's twoFactor.methods)", {
+				required: false,
+				hint: 'Leave empty when Code is a recovery code: FusionAuth then removes every method of the user',
+			}),
 		),
 		codeProperty(
 			'A current code for the method (authenticator, or sent with Send Code and purpose Disable), or one of the recovery codes',
@@ -40,10 +40,10 @@ export const disable: FusionAuthOperation = {
 
 	request(parameters: ItemParameters): FusionAuthRequest {
 		const authentication = parameters.authentication();
-		const path = userTwoFactorPath(parameters, authentication);
+		const { path, notFound } = userTwoFactorPath(parameters, authentication);
 		const code = parameters.requiredString('code');
 		if (parameters.apiVersion === 'legacy') {
-			return { method: 'DELETE', path, authentication, query: { code }, statusMessages: { 404: 'User not found' } };
+			return { method: 'DELETE', path, authentication, query: { code }, statusMessages: { 404: notFound } };
 		}
 		return {
 			method: 'DELETE',
@@ -54,7 +54,7 @@ export const disable: FusionAuthOperation = {
 				code,
 				applicationId: parameters.additionalString('applicationId', { uuid: true }),
 			},
-			statusMessages: { 404: 'User not found' },
+			statusMessages: { 404: notFound },
 		};
 	},
 

@@ -9,6 +9,7 @@ import {
 	emailProperty,
 	mobilePhoneProperty,
 	onApiVersion,
+	secretEncodingProperty,
 	secretProperty,
 	userOrJwtProperties,
 } from '../common.descriptions';
@@ -46,11 +47,12 @@ export const enable: FusionAuthOperation = {
 		),
 		onApiVersion(
 			'current',
-			secretProperty(
-				'The Base64 secret from Generate Secret that the authenticator app was set up with. Or set Secret Base32 Encoded under Additional Fields.',
-				{ required: false, show: { method: ['authenticator'] } },
-			),
+			secretProperty('The secret the authenticator app was set up with', {
+				show: { method: ['authenticator'] },
+				hint: 'The secret field of Generate Secret (Base64); for its secretBase32Encoded field, set Secret Encoding to Base32',
+			}),
 		),
+		onApiVersion('current', secretEncodingProperty({ method: ['authenticator'] })),
 		onApiVersion('current', emailProperty('The address the code was sent to', { method: ['email'] })),
 		onApiVersion('current', mobilePhoneProperty('The phone number the code was sent to', { method: ['sms'] })),
 		onApiVersion('legacy', {
@@ -63,7 +65,12 @@ export const enable: FusionAuthOperation = {
 			],
 			default: 'None',
 		}),
-		onApiVersion('legacy', secretProperty('The Base64 secret from Generate Secret')),
+		onApiVersion(
+			'legacy',
+			secretProperty('The secret the authenticator app was set up with', {
+				hint: 'The secret field of Generate Secret (Base64)',
+			}),
+		),
 		onApiVersion('current', additionalFields([
 			applicationIdField,
 			{
@@ -72,14 +79,6 @@ export const enable: FusionAuthOperation = {
 				type: 'string',
 				default: '',
 				description: 'A name for the method that the user recognises (FusionAuth 1.68 and later)',
-			},
-			{
-				displayName: 'Secret Base32 Encoded',
-				name: 'secretBase32Encoded',
-				type: 'string',
-				typeOptions: { password: true },
-				default: '',
-				description: 'The secret in Base32, as authenticator apps show it; instead of Secret',
 			},
 			{
 				displayName: 'Two Factor ID',
@@ -94,7 +93,7 @@ export const enable: FusionAuthOperation = {
 
 	request(parameters: ItemParameters): FusionAuthRequest {
 		const authentication = parameters.authentication();
-		const path = userTwoFactorPath(parameters, authentication);
+		const { path, notFound } = userTwoFactorPath(parameters, authentication);
 		const code = parameters.requiredString('code');
 
 		if (parameters.apiVersion === 'legacy') {
@@ -107,19 +106,19 @@ export const enable: FusionAuthOperation = {
 					delivery: parameters.option('delivery', 'None'),
 					secret: parameters.requiredString('secret'),
 				},
-				statusMessages: { 404: 'User not found' },
+				statusMessages: { 404: notFound },
 			};
 		}
 
 		const method = parameters.option<'authenticator' | 'email' | 'sms'>('method', 'authenticator');
 		const body: IDataObject = { method, code };
 		if (method === 'authenticator') {
-			const secret = parameters.optionalString('secret');
-			const secretBase32Encoded = parameters.additionalString('secretBase32Encoded');
-			if (secret === undefined && secretBase32Encoded === undefined) {
-				parameters.fail('secret', 'is required for the authenticator method (or set Secret Base32 Encoded)');
+			const secret = parameters.requiredString('secret');
+			if (parameters.option<'base64' | 'base32'>('secretEncoding', 'base64') === 'base32') {
+				body.secretBase32Encoded = secret;
+			} else {
+				body.secret = secret;
 			}
-			Object.assign(body, definedOnly({ secret, secretBase32Encoded }));
 		} else if (method === 'email') {
 			body.email = parameters.requiredString('email');
 		} else {
@@ -138,7 +137,7 @@ export const enable: FusionAuthOperation = {
 			path,
 			authentication,
 			body,
-			statusMessages: { 404: 'User not found' },
+			statusMessages: { 404: notFound },
 		};
 	},
 

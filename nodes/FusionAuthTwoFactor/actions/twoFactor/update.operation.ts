@@ -3,14 +3,14 @@ import type { FusionAuthRequest } from '../../transport/request';
 import { methodIdProperty, userIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 import { SUCCESS_ONLY } from '../toolOutput';
-import { bodyOrSuccess } from '../operation';
+import { bodyOrSuccess, userNotFound } from '../operation';
 
 export const update: FusionAuthOperation = {
 	resource: 'twoFactor',
 	option: {
 		name: 'Update',
 		value: 'update',
-		action: 'Rename a two factor method',
+		action: 'Update the name of a two factor method',
 		description: "Change the name of one of a user's two factor methods (FusionAuth 1.68 and later)",
 	},
 	apiVersions: ['current'],
@@ -40,7 +40,7 @@ export const update: FusionAuthOperation = {
 			query: { methodId },
 			body: { methodId, name },
 			authentication: { type: 'apiKey' },
-			statusMessages: { 404: 'User not found' },
+			statusMessages: { 404: userNotFound(userId) },
 		};
 	},
 

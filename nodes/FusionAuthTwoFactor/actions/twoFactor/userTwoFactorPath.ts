@@ -1,9 +1,16 @@
 import type { ItemParameters } from '../../helpers/parameters';
 import type { Authentication, PathSegment } from '../../transport/request';
+import { userNotFound } from '../operation';
 
-/** `user/two-factor/{userId}` with the API key; without the userId with a user's JWT, which names the user. */
-export function userTwoFactorPath(parameters: ItemParameters, authentication: Authentication): PathSegment[] {
-	if (authentication.type !== 'apiKey') return ['user', 'two-factor'];
+/**
+ * `user/two-factor/{userId}` with the API key; without the userId with a user's JWT, which names
+ * the user. With the words for FusionAuth's 404: the user's ID, or the JWT's user.
+ */
+export function userTwoFactorPath(
+	parameters: ItemParameters,
+	authentication: Authentication,
+): { path: PathSegment[]; notFound: string } {
+	if (authentication.type !== 'apiKey') return { path: ['user', 'two-factor'], notFound: "The JWT's user was not found" };
 	const userId = parameters.requiredString('userId', { uuid: true });
-	return ['user', 'two-factor', parameters.pathSegment('userId', userId)];
+	return { path: ['user', 'two-factor', parameters.pathSegment('userId', userId)], notFound: userNotFound(userId) };
 }

@@ -6,6 +6,7 @@ import type { FusionAuthRequest, FusionAuthResponse } from '../../transport/requ
 import { userIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 import { USER_FIELDS } from '../toolOutput';
+import { userNotFound } from '../operation';
 
 export const get: FusionAuthOperation = {
 	resource: 'user',
@@ -26,7 +27,7 @@ export const get: FusionAuthOperation = {
 			path: ['user', parameters.pathSegment('userId', userId)],
 			expectBody: { user: 'object' },
 			authentication: { type: 'apiKey' },
-			statusMessages: { 404: 'User not found' },
+			statusMessages: { 404: userNotFound(userId) },
 		};
 	},
 

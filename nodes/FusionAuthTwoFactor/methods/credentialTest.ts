@@ -1,0 +1,162 @@
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	IDataObject,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
+
+import { baseUrlProblem, parseBaseUrl } from '../transport/baseUrl';
+
+/** The endpoint the test calls: a harmless read that needs a valid API key and nothing else. */
+const TEST_ENDPOINT = '/api/two-factor/secret';
+const TIMEOUT_MS = 15_000;
+
+interface TestResponse {
+	statusCode: number;
+	body?: unknown;
+}
+
+const error = (message: string): INodeCredentialTestResult => ({ status: 'Error', message });
+
+function generalErrorCodes(body: unknown): string[] {
+	let parsed = body;
+	if (typeof parsed === 'string') {
+		try {
+			parsed = JSON.parse(parsed) as unknown;
+		} catch {
+			return [];
+		}
+	}
+	const generalErrors = (parsed as IDataObject | undefined)?.generalErrors;
+	if (!Array.isArray(generalErrors)) return [];
+	return generalErrors.map((entry) => String((entry as IDataObject)?.code ?? ''));
+}
+
+/** FusionAuth's first error message in a 400 body, for answers the test has no words of its own for. */
+function firstMessage(body: unknown): string | undefined {
+	let parsed = body;
+	if (typeof parsed === 'string') {
+		try {
+			parsed = JSON.parse(parsed) as unknown;
+		} catch {
+			return undefined;
+		}
+	}
+	const object = parsed as { generalErrors?: Array<{ message?: unknown }>; fieldErrors?: Record<string, Array<{ message?: unknown }>> };
+	const general = object?.generalErrors?.[0]?.message;
+	if (typeof general === 'string') return general;
+	const field = Object.values(object?.fieldErrors ?? {})[0]?.[0]?.message;
+	return typeof field === 'string' ? field : undefined;
+}
+
+/** The words the credential dialog shows for FusionAuth's answer to GET /api/two-factor/secret. */
+export function judgeTestResponse(baseUrl: string, response: TestResponse): INodeCredentialTestResult {
+	const { statusCode, body } = response;
+	if (statusCode === 200) {
+		const secret = typeof body === 'object' && body !== null ? (body as IDataObject).secret : undefined;
+		if (typeof secret === 'string' && secret !== '') return { status: 'OK', message: 'Connection successful' };
+		return error(
+			`The server at ${baseUrl} answered, but not as FusionAuth does: check that the Base URL is where FusionAuth is served`,
+		);
+	}
+	if (statusCode === 401) {
+		return error(
+			`FusionAuth rejected the API key. Check the key, and that it is allowed to call GET ${TEST_ENDPOINT}.`,
+		);
+	}
+	if (statusCode === 400 && generalErrorCodes(body).includes('[TenantIdRequired]')) {
+		return error(
+			'FusionAuth needs a tenant for this API key: set Tenant ID in the credential (the server has several tenants and the key is not limited to one).',
+		);
+	}
+	if (statusCode === 400) {
+		const message = firstMessage(body);
+		return error(`FusionAuth refused the test request (400)${message ? `: ${message.replace(/\.$/, '')}` : ''}. Check the Tenant ID.`);
+	}
+	if (statusCode >= 300 && statusCode < 400) {
+		// Following it would send the API key wherever the redirect points.
+		return error(
+			`${baseUrl} answered with a redirect (${statusCode}), which FusionAuth's API never does; it was not followed. Check the Base URL (for example http:// instead of https://, or a missing path prefix).`,
+		);
+	}
+	if (statusCode === 404) {
+		return error(
+			`There is no FusionAuth API at ${baseUrl} (404 for ${TEST_ENDPOINT}): check the Base URL and its path prefix`,
+		);
+	}
+	return error(`FusionAuth at ${baseUrl} answered ${statusCode} to ${TEST_ENDPOINT}: try again later, or check the server`);
+}
+
+/** Why a request got no answer at all, in words that point at the Base URL. */
+function unreachable(baseUrl: string, cause: unknown, ignoreSslIssues: boolean): INodeCredentialTestResult {
+	const failure = cause as { name?: unknown; code?: unknown; cause?: { code?: unknown } } | undefined;
+	if (failure?.name === 'TimeoutError') {
+		return error(`Could not reach FusionAuth at ${baseUrl}: no answer within ${TIMEOUT_MS / 1000} seconds. Check the Base URL and that the server is running.`);
+	}
+	const code = String(failure?.cause?.code ?? failure?.code ?? '');
+	if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
+		return error(
+			ignoreSslIssues
+				? `The TLS certificate of ${baseUrl} cannot be verified (${code}). Ignore SSL Issues applies to the node's requests, but this test cannot skip the check: save the credential and try it in a workflow.`
+				: `The TLS certificate of ${baseUrl} cannot be verified (${code}). For a development server with a self-signed certificate, turn on Ignore SSL Issues.`,
+		);
+	}
+	const reasons: Record<string, string> = {
+		ECONNREFUSED: 'nothing accepts connections there',
+		ENOTFOUND: 'the host name is not known',
+		EAI_AGAIN: 'the host name could not be looked up',
+		ECONNRESET: 'the connection was closed',
+		ETIMEDOUT: 'it did not answer in time',
+		UND_ERR_CONNECT_TIMEOUT: 'it did not answer in time',
+		EHOSTUNREACH: 'the host cannot be reached',
+		ENETUNREACH: 'the network cannot be reached',
+	};
+	const reason = reasons[code] ?? (code ? `error ${code}` : 'no answer');
+	return error(`Could not reach FusionAuth at ${baseUrl}: ${reason}. Check the Base URL and that the server is running.`);
+}
+
+/**
+ * The credential test, run by n8n 1.x and 2.x alike (a credential's declarative `test` gets its
+ * rules' messages shown only on 2.x). One GET with the API key and tenant, no redirect followed.
+ */
+export async function fusionAuthApiTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const data = credential.data ?? {};
+	const problem = baseUrlProblem(data.baseUrl);
+	if (problem !== undefined) return error(problem);
+	const baseUrl = parseBaseUrl(data.baseUrl);
+	const apiKey = String(data.apiKey ?? '');
+	if (apiKey.trim() === '') return error('The API Key in the FusionAuth credential is empty');
+	if (/\p{Cc}/u.test(apiKey)) {
+		return error('The API Key in the FusionAuth credential contains a line break or control character');
+	}
+	const headers: Record<string, string> = { Authorization: apiKey, Accept: 'application/json' };
+	const tenantId = String(data.tenantId ?? '').trim();
+	if (tenantId !== '') headers['X-FusionAuth-TenantId'] = tenantId;
+
+	let response: TestResponse;
+	try {
+		// Node's fetch rather than `this.helpers.request`, the only helper a credential test gets:
+		// n8n's community-package scanner rejects that deprecated helper.
+		const answer = await fetch(`${baseUrl}${TEST_ENDPOINT}`, {
+			method: 'GET',
+			headers,
+			// A redirect is reported, never followed: following it would carry the key to another place.
+			redirect: 'manual',
+			signal: AbortSignal.timeout(TIMEOUT_MS),
+		});
+		const text = await answer.text();
+		let body: unknown = text;
+		try {
+			body = text === '' ? undefined : (JSON.parse(text) as unknown);
+		} catch {
+			// Not JSON: judged as a server that is not FusionAuth.
+		}
+		response = { statusCode: answer.status, body };
+	} catch (cause) {
+		return unreachable(baseUrl, cause, data.ignoreSslIssues === true);
+	}
+	return judgeTestResponse(baseUrl, response);
+}

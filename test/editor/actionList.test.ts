@@ -1,0 +1,87 @@
+import type { INodeParameters, INodeTypeDescription } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
+
+import { loadedPackage, NODE_TYPE } from '../harness/n8n';
+import { panelActions } from './actionList';
+import { ACTIONS } from './expected';
+
+const description = (): INodeTypeDescription => loadedPackage().nodes[NODE_TYPE].description;
+const toolDescription = (): INodeTypeDescription => ({ ...description(), name: `${description().name}Tool` });
+
+function shown(node: INodeTypeDescription, name: string, values: INodeParameters): string[] {
+	return node.properties
+		.filter((property) => property.name === name && NodeHelpers.displayParameter(values, property, null, node))
+		.flatMap((property) => (property.options ?? []).map((option) => String((option as { value: string }).value)));
+}
+
+describe("the nodes panel's action list", () => {
+	test('lists every action exactly once', () => {
+		const titles = panelActions(description()).map((action) => action.title);
+		expect(titles.filter((title, index) => titles.indexOf(title) !== index)).toEqual([]);
+	});
+
+	test('equals the operations, each with its resource, on the current API', () => {
+		expect(panelActions(description())).toEqual(
+			ACTIONS.map(([resource, operation, action]) => ({
+				title: action,
+				values: { operation, apiVersion: 'current', resource },
+			})),
+		);
+	});
+
+	test("each action's values open its operation in the parameter panel", () => {
+		for (const action of panelActions(description())) {
+			const values = action.values as INodeParameters;
+			expect(shown(description(), 'operation', values)).toContain(values.operation);
+		}
+	});
+});
+
+describe('the selectors', () => {
+	test('one Resource selector, with every resource', () => {
+		const selectors = description().properties.filter((property) => property.name === 'resource');
+		expect(selectors).toHaveLength(1);
+		expect(shown(description(), 'resource', {})).toEqual(['twoFactor', 'secret', 'code', 'recoveryCode', 'login', 'user']);
+	});
+
+	test('each API version and variant shows its own operations, or a notice where it has none', () => {
+		const notices = (node: INodeTypeDescription, values: INodeParameters) =>
+			node.properties
+				.filter((property) => property.type === 'notice' && NodeHelpers.displayParameter(values, property, null, node))
+				.map((property) => property.displayName);
+		const expected: Record<string, Record<string, string[]>> = {
+			current: {
+				twoFactor: ['enable', 'disable', 'update'],
+				secret: ['generate'],
+				code: ['send', 'sendForLogin', 'generateTotp'],
+				recoveryCode: ['generate', 'get'],
+				login: ['start', 'complete', 'getStatus'],
+				user: ['get', 'getMany'],
+			},
+			legacy: {
+				twoFactor: ['enable', 'disable'],
+				secret: ['generate'],
+				code: ['send', 'sendForLogin', 'generateTotp'],
+				recoveryCode: [],
+				login: [],
+				user: ['get', 'getMany'],
+			},
+		};
+		for (const [apiVersion, byResource] of Object.entries(expected)) {
+			for (const [resource, operations] of Object.entries(byResource)) {
+				const values = { apiVersion, resource };
+				expect(shown(description(), 'operation', values)).toEqual(operations);
+				// Agents get nothing that makes or hands out a second factor (test/security/agents.test.ts).
+				const notForAgents = ['twoFactor.enable', 'secret.generate', 'code.generateTotp', 'recoveryCode.generate', 'recoveryCode.get', 'login.complete'];
+				const forTools = operations.filter((operation) => !notForAgents.includes(`${resource}.${operation}`));
+				expect(shown(toolDescription(), 'operation', values)).toEqual(forTools);
+				if (operations.length === 0) {
+					expect(notices(description(), values)).toEqual([expect.stringContaining('needs FusionAuth 1.26 or later')]);
+				} else if (forTools.length === 0) {
+					expect(notices(toolDescription(), values)).toEqual([expect.stringContaining('not offered to AI agents')]);
+					expect(notices(description(), values)).toEqual([]);
+				}
+			}
+		}
+	});
+});
