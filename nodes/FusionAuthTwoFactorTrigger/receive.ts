@@ -1,0 +1,105 @@
+/**
+ * One delivery from FusionAuth: verified before anything runs, answered 401 when it fails, 200
+ * and ignored when it repeats an event already received or carries an event not chosen, and
+ * otherwise one item for the workflow (n8n answers 200 before the workflow runs).
+ */
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { fetchJwks, readCredential } from './api';
+import { eventItem, normalizeEventType } from './events';
+import { publicKeys } from './publicKeys';
+import type { RegistrationData } from './registration';
+import { verifyBasicAuth, verifySharedSecret, verifySignature } from './verification';
+import type { Verdict } from './verification';
+
+/** How many recent event ids the trigger remembers to drop repeated deliveries. */
+export const REMEMBERED_EVENTS = 200;
+
+interface ReceiveData extends RegistrationData {
+	recentEventIds?: string[];
+}
+
+async function verifyDelivery(context: IWebhookFunctions, rawBody: Buffer | undefined, data: ReceiveData): Promise<Verdict> {
+	const headers = context.getHeaderData() as Record<string, string | string[] | undefined>;
+	const verification = context.getNodeParameter('verification', 'sharedSecret') as string;
+	switch (verification) {
+		case 'none':
+			return { ok: true };
+		case 'basicAuth':
+			return verifyBasicAuth(
+				headers,
+				String(context.getNodeParameter('basicAuthUsername', '')),
+				String(context.getNodeParameter('basicAuthPassword', '')),
+			);
+		case 'signature': {
+			const hmacSecret = String(context.getNodeParameter('hmacSecret', ''));
+			const credential = hmacSecret === '' ? await readCredential(context) : undefined;
+			return await verifySignature(headers, rawBody, {
+				hmacSecret,
+				now: Math.floor(Date.now() / 1000),
+				publicKey: async (kid) =>
+					credential === undefined
+						? undefined
+						: await publicKeys.get(`${credential.baseUrl} ${credential.tenantId}`, kid, async () => await fetchJwks(context, credential)),
+			});
+		}
+		default: {
+			const manual = context.getNodeParameter('registration', 'automatic') === 'manual';
+			const secret = manual ? String(context.getNodeParameter('sharedSecret', '')) : (data.sharedSecret ?? '');
+			return verifySharedSecret(headers, secret);
+		}
+	}
+}
+
+function parseEvent(rawBody: Buffer | undefined, parsed: IDataObject): IDataObject | undefined {
+	let body: unknown = parsed;
+	if (rawBody !== undefined) {
+		// The bytes that were verified, not n8n's parse of them.
+		try {
+			body = JSON.parse(rawBody.toString('utf8'));
+		} catch {
+			return undefined;
+		}
+	}
+	const event = (body as IDataObject | null)?.event;
+	return event !== null && typeof event === 'object' && !Array.isArray(event) ? (event as IDataObject) : undefined;
+}
+
+export async function receive(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const request = this.getRequestObject() as unknown as { rawBody?: Buffer };
+	const rawBody = Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined;
+	const data = this.getWorkflowStaticData('node') as ReceiveData & IDataObject;
+	const where = { workflowId: this.getWorkflow().id, node: this.getNode().name };
+
+	const verdict = await verifyDelivery(this, rawBody, data);
+	if (!verdict.ok) {
+		this.logger.warn(`FusionAuth Two Factor Trigger refused a delivery: ${verdict.reason}`, where);
+		this.getResponseObject().status(401).json({ message: 'Unauthorized' });
+		return { noWebhookResponse: true };
+	}
+
+	const event = parseEvent(rawBody, this.getBodyData());
+	if (event === undefined) {
+		this.logger.warn('FusionAuth Two Factor Trigger refused a delivery: the body is not {"event": {...}}', where);
+		this.getResponseObject().status(400).json({ message: 'Expected a FusionAuth event: {"event": {...}}' });
+		return { noWebhookResponse: true };
+	}
+
+	const type = normalizeEventType(event.type);
+	const chosen = this.getNodeParameter('events', []) as string[];
+	if (type === undefined || !chosen.includes(type)) {
+		this.logger.debug(`FusionAuth Two Factor Trigger ignored an event it was not set to start on (${String(type)})`, where);
+		return { webhookResponse: { received: true } };
+	}
+
+	if (typeof event.id === 'string' && event.id !== '') {
+		const recent = Array.isArray(data.recentEventIds) ? data.recentEventIds : [];
+		if (recent.includes(event.id)) {
+			this.logger.debug(`FusionAuth Two Factor Trigger ignored a repeated delivery of event ${event.id}`, where);
+			return { webhookResponse: { received: true } };
+		}
+		data.recentEventIds = [...recent, event.id].slice(-REMEMBERED_EVENTS);
+	}
+
+	return { workflowData: [[{ json: eventItem(event) }]] };
+}
