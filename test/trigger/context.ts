@@ -28,6 +28,7 @@ export interface SentRequest {
 	url: string;
 	headers: Record<string, string>;
 	body?: string;
+	disableFollowRedirect: boolean;
 }
 
 export interface Log {
@@ -53,7 +54,7 @@ async function send(state: Shared, options: IHttpRequestOptions): Promise<unknow
 	const headers: Record<string, string> = {};
 	for (const [name, value] of Object.entries(options.headers ?? {})) headers[name] = String(value);
 	const body = typeof options.body === 'string' ? options.body : options.body === undefined ? undefined : JSON.stringify(options.body);
-	state.sent.push({ method: String(options.method ?? 'GET'), url: String(options.url), headers, body });
+	state.sent.push({ method: String(options.method ?? 'GET'), url: String(options.url), headers, body, disableFollowRedirect: options.disableFollowRedirect === true });
 	const response = await fetch(String(options.url), {
 		method: options.method ?? 'GET',
 		headers,

@@ -273,8 +273,7 @@ describe('signature: a rotated key is fetched again', () => {
 		const original = [...jwks.state.keys];
 		jwks.state.keys = [...original, { ...(await exportJWK(rotated.publicKey)), kid: 'rsa-2', alg: 'RS256' }];
 		try {
-			// The cache fetches again at most once a second.
-			await new Promise((resolve) => setTimeout(resolve, 1100));
+			// Right after the first fetch: the cache waits out its one-second gap, then fetches.
 			const second = methodRemoved('e0a6d1f4-1111-4d4f-9a3a-0000000000c2');
 			const answer = await deliver(node, state, { headers: { 'X-FusionAuth-Signature-JWT': await signed(second, rotated.privateKey, 'RS256', 'rsa-2') }, raw: second });
 			expect(startedItems(answer)).toHaveLength(1);
@@ -284,14 +283,25 @@ describe('signature: a rotated key is fetched again', () => {
 		}
 	});
 
-	test('made-up kids do not each fetch the key set', async () => {
+	test('made-up kids share fetches (at most one a second) and a kid found missing is not fetched for again', async () => {
 		const state = signatureTrigger(jwks.baseUrl());
-		for (let index = 0; index < 5; index++) {
+		const wave = async (prefix: string) => {
 			const raw = methodRemoved();
-			const answer = await deliver(node, state, { headers: { 'X-FusionAuth-Signature-JWT': await signed(raw, otherRsa.privateKey, 'RS256', `forged-${index}`) }, raw });
-			expect(answer.status).toBe(401);
-		}
-		expect(state.sent.filter((request) => request.url.endsWith('/.well-known/jwks.json'))).toHaveLength(1);
+			// Signed first, so that the deliveries arrive together.
+			const tokens = await Promise.all(Array.from({ length: 20 }, async (_, index) => await signed(raw, otherRsa.privateKey, 'RS256', `${prefix}-${index}`)));
+			const answers = await Promise.all(tokens.map(async (token) => await deliver(node, state, { headers: { 'X-FusionAuth-Signature-JWT': token }, raw })));
+			return answers.map((answer) => answer.status);
+		};
+		const fetches = () => state.sent.filter((request) => request.url.endsWith('/.well-known/jwks.json')).length;
+		expect(await wave('forged')).toEqual(Array(20).fill(401));
+		expect(fetches()).toBe(1);
+		expect(await wave('forged')).toEqual(Array(20).fill(401));
+		expect(fetches()).toBe(1);
+		const started = Date.now();
+		expect(await wave('other')).toEqual(Array(20).fill(401));
+		expect(fetches()).toBe(2);
+		// The second fetch waited for the one-second gap.
+		expect(Date.now() - started).toBeGreaterThanOrEqual(500);
 	});
 });
 
