@@ -11,7 +11,7 @@ import { apiFailure, callApi, readCredential } from './api';
 import type { Credential } from './api';
 import { SHARED_VALUE_HEADER } from './verification';
 
-/** FusionAuth's own defaults for a new webhook (admin UI): connect 1 s, read 2 s. */
+/** Short timeouts: n8n answers as soon as a delivery is verified, before the workflow runs. */
 const CONNECT_TIMEOUT_MS = 1000;
 const READ_TIMEOUT_MS = 2000;
 
