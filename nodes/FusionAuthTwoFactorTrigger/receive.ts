@@ -14,6 +14,20 @@ import type { Verdict } from './verification';
 
 /** How many recent event ids the trigger remembers to drop repeated deliveries. */
 export const REMEMBERED_EVENTS = 200;
+const REMEMBERED_TRIGGERS = 1000;
+
+/**
+ * Recent event ids per trigger (workflow and node) in this n8n process. The workflow's static
+ * data keeps them too, but n8n 2.x does not save static data changed while a webhook is handled.
+ */
+const recentInProcess = new Map<string, string[]>();
+
+function remember(key: string, id: string): void {
+	const list = recentInProcess.get(key) ?? [];
+	recentInProcess.delete(key);
+	if (recentInProcess.size >= REMEMBERED_TRIGGERS) recentInProcess.delete(recentInProcess.keys().next().value as string);
+	recentInProcess.set(key, [...list, id].slice(-REMEMBERED_EVENTS));
+}
 
 interface ReceiveData extends RegistrationData {
 	recentEventIds?: string[];
@@ -94,11 +108,13 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 
 	if (typeof event.id === 'string' && event.id !== '') {
 		const recent = Array.isArray(data.recentEventIds) ? data.recentEventIds : [];
-		if (recent.includes(event.id)) {
+		const key = `${String(where.workflowId)} ${where.node}`;
+		if (recent.includes(event.id) || recentInProcess.get(key)?.includes(event.id)) {
 			this.logger.debug(`FusionAuth Two Factor Trigger ignored a repeated delivery of event ${event.id}`, where);
 			return { webhookResponse: { received: true } };
 		}
 		data.recentEventIds = [...recent, event.id].slice(-REMEMBERED_EVENTS);
+		remember(key, event.id);
 	}
 
 	return { workflowData: [[{ json: eventItem(event) }]] };

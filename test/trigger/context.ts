@@ -44,10 +44,14 @@ export interface Shared {
 	logs: Log[];
 	/** Every request the node's helpers sent, after the credential was applied. */
 	sent: SentRequest[];
+	/** Unique per trigger: the node keeps recent event ids per workflow in its process. */
+	workflowId: string;
 }
 
+let workflows = 0;
+
 export function shared(parameters: IDataObject, credential: ICredentialDataDecryptedObject, staticData: IDataObject = {}): Shared {
-	return { parameters, credential, staticData, logs: [], sent: [] };
+	return { parameters, credential, staticData, logs: [], sent: [], workflowId: `wf-test-${++workflows}` };
 }
 
 async function send(state: Shared, options: IHttpRequestOptions): Promise<unknown> {
@@ -94,7 +98,7 @@ function common(state: Shared) {
 		getCredentials: async () => state.credential,
 		getWorkflowStaticData: () => state.staticData,
 		getNode: () => ({ id: 'trigger-node', name: 'FusionAuth Two Factor Trigger', type: TRIGGER_TYPE, typeVersion: 1, position: [0, 0], parameters: {} }),
-		getWorkflow: () => ({ id: 'wf-test-1', name: 'Trigger test', active: true }),
+		getWorkflow: () => ({ id: state.workflowId, name: 'Trigger test', active: true }),
 		logger: {
 			debug: (message: string, meta?: unknown) => state.logs.push({ level: 'debug', message, meta }),
 			info: (message: string, meta?: unknown) => state.logs.push({ level: 'info', message, meta }),

@@ -68,7 +68,7 @@ describe('activation creates the webhook', () => {
 		expect(secret.length).toBeGreaterThanOrEqual(40);
 		expect(sent.webhook).toEqual({
 			url: `${receiver.url}/webhook/abc/webhook`,
-			description: 'n8n workflow "Trigger test" (wf-test-1): FusionAuth Two Factor Trigger',
+			description: `n8n workflow "Trigger test" (${state.workflowId}): FusionAuth Two Factor Trigger`,
 			connectTimeout: 1000,
 			readTimeout: 2000,
 			eventsEnabled: { 'user.two-factor.method.add': true, 'user.two-factor.method.remove': true },

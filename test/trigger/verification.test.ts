@@ -379,6 +379,17 @@ describe('what starts a run', () => {
 		expect(startedItems(await deliver(node, state, { headers: {}, raw }))).toHaveLength(1);
 	});
 
+	test('a repeated event is dropped also when n8n hands the trigger fresh static data each time (as n8n 2.x does)', async () => {
+		const state = shared(parameters, { baseUrl: 'http://127.0.0.1:9', apiKey: 'k' });
+		const raw = methodRemoved('e0a6d1f4-1111-4d4f-9a3a-0000000000d2');
+		expect(startedItems(await deliver(node, state, { headers: {}, raw }))).toHaveLength(1);
+		state.staticData = {};
+		expect(startedItems(await deliver(node, state, { headers: {}, raw }))).toBeUndefined();
+		// Another trigger (workflow) gets the same event for itself.
+		const other = shared(parameters, { baseUrl: 'http://127.0.0.1:9', apiKey: 'k' });
+		expect(startedItems(await deliver(node, other, { headers: {}, raw }))).toHaveLength(1);
+	});
+
 	test.each(['user.two-factor.failed-attempt', 'user.two-factor.failed.attempt'])('the failed attempt spelled %s', async (type) => {
 		const state = shared(parameters, { baseUrl: 'http://127.0.0.1:9', apiKey: 'k' });
 		const raw = failedAttempt(type, `f${type.length}a6d1f4-1111-4d4f-9a3a-000000000001`);
