@@ -232,7 +232,7 @@ export interface RunningN8n {
 	stop(): Promise<void>;
 }
 
-/** `n8n start` on a free port (WEBHOOK_URL pointing at it), resolved once its REST API answers. */
+/** `n8n start` on a free port (WEBHOOK_URL pointing at it), resolved once it says it is ready and its REST API answers. */
 export async function startN8n(instance: N8nInstance, readyWithinMs = 120_000): Promise<RunningN8n> {
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
@@ -265,9 +265,11 @@ export async function startN8n(instance: N8nInstance, readyWithinMs = 120_000): 
 	for (;;) {
 		if (exited) throw new Error(`n8n start exited before it was ready:\n${printed.split('\n').slice(-20).join('\n')}`);
 		try {
-			// Readiness comes before the REST routes are mounted; the public settings route comes with them.
-			const response = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) });
-			if (response.ok) break;
+			// n8n answers some routes before it has mounted them all; it says so when it has.
+			if (printed.includes('Editor is now accessible via')) {
+				const response = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) });
+				if (response.ok) break;
+			}
 		} catch {
 			// Not listening yet.
 		}

@@ -20,7 +20,7 @@ import { cacheRoot, cleanEnv, ensureN8n, N8nInstall, run, TARGETS } from './inst
 import { Credential, ExecutionResult, N8nInstance, tail, WorkflowJson } from './n8n';
 import { CheckFailure, CredentialChoice, Scenario, scenarios as allScenarios, WRONG_API_KEY } from './scenarios';
 import { SmtpSink } from './smtpSink';
-import { runTriggerScenarios, TRIGGER_EXAMPLE, triggerWorkflow } from './trigger';
+import { runTriggerScenarios, TRIGGER_EXAMPLE, triggerWorkflows } from './trigger';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const EXAMPLES = path.join(REPO, 'examples');
@@ -162,7 +162,7 @@ async function runVersion(
 		];
 		await n8n.importCredentials(credentials);
 		const workflows = scenarioWorkflows(scenarios, sim);
-		if (withTrigger) workflows.push(triggerWorkflow(EXAMPLES));
+		if (withTrigger) workflows.push(...triggerWorkflows(EXAMPLES));
 		await n8n.importWorkflows(workflows);
 		say(`n8n ${install.version}: package installed, credentials and ${workflows.length} workflows imported in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s (user folder ${n8n.userFolder})`);
 	} catch (error) {

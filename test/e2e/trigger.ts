@@ -17,6 +17,9 @@ import type { SmtpSink } from './smtpSink';
 
 export const TRIGGER_EXAMPLE = 'mfa-removed-alert.json';
 export const TRIGGER_WORKFLOW_ID = 'faE2eTrigger0001';
+/** The second copy verifies signatures (an RSA key, its public key from the JWKS). */
+export const SIGNED_WORKFLOW_ID = 'faE2eTrigger0002';
+const SIGNING_KEY_ID = '6b1f0c9e-2d4a-4c8b-9e3f-7a5d1c2b4e01';
 const TRIGGER_NODE = 'n8n-nodes-fusionauth.fusionAuthTwoFactorTrigger';
 const BROWSER_ID = 'n8n-nodes-fusionauth-e2e';
 const OWNER = { email: 'owner@example.com', firstName: 'E2e', lastName: 'Owner', password: 'E2e-owner-Passw0rd' };
@@ -30,13 +33,23 @@ export interface TriggerOutcome {
 
 class Failure extends Error {}
 
-/** The example as the e2e imports it: also listening to added methods, and enabling them in the tenant. */
-export function triggerWorkflow(examples: string): WorkflowJson {
-	const workflow = JSON.parse(readFileSync(path.join(examples, TRIGGER_EXAMPLE), 'utf8')) as WorkflowJson;
-	const trigger = workflow.nodes.find((node) => node.type === TRIGGER_NODE);
-	if (!trigger) throw new Error(`${TRIGGER_EXAMPLE} has no ${TRIGGER_NODE} node`);
-	trigger.parameters = { ...trigger.parameters, events: ['user.two-factor.method.add', 'user.two-factor.method.remove'], enableEventsInTenant: true };
-	return { ...workflow, id: TRIGGER_WORKFLOW_ID, name: `${workflow.name} [e2e trigger]`, active: false };
+/**
+ * The example as the e2e imports it: also listening to added methods and enabling them in the
+ * tenant; and a second copy that verifies signatures instead of the shared secret.
+ */
+export function triggerWorkflows(examples: string): WorkflowJson[] {
+	const copy = (id: string, name: string, parameters: Record<string, unknown>, webhookId?: string): WorkflowJson => {
+		const workflow = JSON.parse(readFileSync(path.join(examples, TRIGGER_EXAMPLE), 'utf8')) as WorkflowJson;
+		const trigger = workflow.nodes.find((node) => node.type === TRIGGER_NODE);
+		if (!trigger) throw new Error(`${TRIGGER_EXAMPLE} has no ${TRIGGER_NODE} node`);
+		trigger.parameters = { ...trigger.parameters, ...parameters };
+		if (webhookId) trigger.webhookId = webhookId;
+		return { ...workflow, id, name: `${workflow.name} [${name}]`, active: false };
+	};
+	return [
+		copy(TRIGGER_WORKFLOW_ID, 'e2e trigger', { events: ['user.two-factor.method.add', 'user.two-factor.method.remove'], enableEventsInTenant: true }),
+		copy(SIGNED_WORKFLOW_ID, 'e2e signed', { verification: 'signature', signingKeyId: SIGNING_KEY_ID, hmacSecret: '' }, '8f3a6c2e-1b4d-4e7a-9f50-6c2d8e1a3b11'),
+	];
 }
 
 class Rest {
@@ -65,7 +78,12 @@ class Rest {
 	}
 
 	async ok(method: string, route: string, body?: unknown): Promise<Record<string, unknown>> {
-		const { status, json } = await this.call(method, route, body);
+		let { status, json } = await this.call(method, route, body);
+		// Right after start, n8n 2.x may answer before every controller is mounted (Express's "Cannot POST").
+		for (const deadline = Date.now() + 30_000; status === 404 && String(json.text ?? '').includes('Cannot ') && Date.now() < deadline; ) {
+			await new Promise((resolve) => setTimeout(resolve, 500));
+			({ status, json } = await this.call(method, route, body));
+		}
 		if (status !== 200) throw new Failure(`${method} /rest${route} answered ${status}: ${JSON.stringify(json).slice(0, 400)}`);
 		return (json.data ?? json) as Record<string, unknown>;
 	}
@@ -86,8 +104,8 @@ function mailText(body: string): string {
 	return body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
-async function executionCount(rest: Rest): Promise<number | undefined> {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId: TRIGGER_WORKFLOW_ID }));
+async function executionCount(rest: Rest, workflowId = TRIGGER_WORKFLOW_ID): Promise<number | undefined> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 	const { status, json } = await rest.call('GET', `/executions?filter=${filter}`);
 	const data = (json.data ?? {}) as { count?: number; results?: unknown[] };
 	if (status !== 200) return undefined;
@@ -131,7 +149,8 @@ export async function runTriggerScenarios(n8n: N8nInstance, sim: Simulator, smtp
 			smtp.clear();
 			running = await startN8n(n8n);
 			rest = new Rest(running.url);
-			await rest.ok('POST', '/owner/setup', OWNER);
+			const owner = await rest.ok('POST', '/owner/setup', OWNER);
+			if (owner.email !== OWNER.email) throw new Failure(`POST /rest/owner/setup did not set up the owner: ${JSON.stringify(owner).slice(0, 300)}`);
 			const workflow = await rest.ok('GET', `/workflows/${TRIGGER_WORKFLOW_ID}`);
 			await rest.ok('POST', `/workflows/${TRIGGER_WORKFLOW_ID}/activate`, { versionId: workflow.versionId });
 			// n8n 2.x publishes through an outbox: the trigger's webhook is created shortly after the answer.
@@ -186,6 +205,34 @@ export async function runTriggerScenarios(n8n: N8nInstance, sim: Simulator, smtp
 			const output = (running as RunningN8n).output();
 			if (!output.includes('FusionAuth Two Factor Trigger refused a delivery')) throw new Failure('n8n\'s log does not say why the delivery was refused');
 			if (output.includes(secret) || output.includes(sim.apiKey)) throw new Failure('the shared secret or the API key appears in n8n\'s log');
+		}),
+		record('trigger: signed deliveries (RSA key, public key from the JWKS) run the workflow; tampered ones get 401, a replayed one starts nothing', async () => {
+			sim.webhooks.generateKey('RS256', { id: SIGNING_KEY_ID });
+			const workflow = await (rest as Rest).ok('GET', `/workflows/${SIGNED_WORKFLOW_ID}`);
+			await (rest as Rest).ok('POST', `/workflows/${SIGNED_WORKFLOW_ID}/activate`, { versionId: workflow.versionId });
+			const signedHook = await until('the signed trigger to register its webhook', () =>
+				sim.webhooks.list().find((webhook) => (webhook.signatureConfiguration as { signingKeyId?: string } | undefined)?.signingKeyId === SIGNING_KEY_ID),
+			);
+			const signedUrl = String(signedHook.url);
+			const methodId = sim.users.get(nora.id)?.methods[0]?.id;
+			const removed = await apiCall(sim, 'DELETE', `/api/user/two-factor/${nora.id}`, { methodId, code: code() });
+			if (removed !== 200) throw new Failure(`the simulator answered ${removed} to disable`);
+			await sim.webhooks.idle();
+			const delivery = sim.webhooks.deliveries.find((attempt) => attempt.url === signedUrl);
+			if (delivery?.status !== 200 || !delivery.headers['X-FusionAuth-Signature-JWT']) throw new Failure(`the signed delivery: ${JSON.stringify(delivery?.status ?? delivery?.error)}`);
+			await until('one run of the signed workflow', async () => ((await executionCount(rest as Rest, SIGNED_WORKFLOW_ID)) === 1 ? true : undefined), 15_000);
+			await until('four alert emails', () => (smtp.messages.length >= 4 ? true : undefined), 15_000);
+			const tampered = delivery.body.replace(nora.email, 'someone.else@example.com');
+			const tamperedAnswer = await fetch(signedUrl, { method: 'POST', headers: delivery.headers, body: tampered });
+			if (tamperedAnswer.status !== 401) throw new Failure(`a tampered signed delivery was answered ${tamperedAnswer.status}`);
+			const replay = await fetch(signedUrl, { method: 'POST', headers: delivery.headers, body: delivery.body });
+			if (replay.status !== 200) throw new Failure(`the replayed delivery was answered ${replay.status}, expected 200 (already received)`);
+			await new Promise((resolve) => setTimeout(resolve, 1500));
+			const runs = await executionCount(rest as Rest, SIGNED_WORKFLOW_ID);
+			if (runs !== 1) throw new Failure(`${String(runs)} runs of the signed workflow after a tampered and a replayed delivery, expected still 1`);
+			if (smtp.messages.length !== 4) throw new Failure(`${smtp.messages.length} alert emails, expected 4`);
+			await (rest as Rest).ok('POST', `/workflows/${SIGNED_WORKFLOW_ID}/deactivate`, {});
+			await until('the signed trigger\'s webhook to be deleted', () => (sim.webhooks.list().length === 1 ? true : undefined));
 		}),
 		record('trigger: deactivating the workflow deletes its webhook in FusionAuth', async () => {
 			const id = String(sim.webhooks.list()[0]?.id);
