@@ -8,6 +8,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { fetchJwks, readCredential } from './api';
 import { eventItem, normalizeEventType } from './events';
 import { publicKeys } from './publicKeys';
+import { registeredSecrets } from './registration';
 import type { RegistrationData } from './registration';
 import { verifyBasicAuth, verifySharedSecret, verifySignature } from './verification';
 import type { Verdict } from './verification';
@@ -58,9 +59,14 @@ async function verifyDelivery(context: IWebhookFunctions, rawBody: Buffer | unde
 			});
 		}
 		default: {
-			const manual = context.getNodeParameter('registration', 'automatic') === 'manual';
-			const secret = manual ? String(context.getNodeParameter('sharedSecret', '')) : (data.sharedSecret ?? '');
-			return verifySharedSecret(headers, secret);
+			if (context.getNodeParameter('registration', 'automatic') === 'manual') {
+				return verifySharedSecret(headers, String(context.getNodeParameter('sharedSecret', '')));
+			}
+			// The secret of the production URL's webhook, or of the test URL's while listening.
+			const secrets = registeredSecrets(data);
+			if (secrets.length === 0) return verifySharedSecret(headers, '');
+			const verdicts = secrets.map((secret) => verifySharedSecret(headers, secret));
+			return verdicts.find((verdict) => verdict.ok) ?? verdicts[0];
 		}
 	}
 }
@@ -108,7 +114,8 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 
 	if (typeof event.id === 'string' && event.id !== '') {
 		const recent = Array.isArray(data.recentEventIds) ? data.recentEventIds : [];
-		const key = `${String(where.workflowId)} ${where.node}`;
+		// Per run mode too: while listening for a test event, the test URL's webhook gets the same events.
+		const key = `${String(where.workflowId)} ${where.node} ${this.getMode()}`;
 		if (recent.includes(event.id) || recentInProcess.get(key)?.includes(event.id)) {
 			this.logger.debug(`FusionAuth Two Factor Trigger ignored a repeated delivery of event ${event.id}`, where);
 			return { webhookResponse: { received: true } };

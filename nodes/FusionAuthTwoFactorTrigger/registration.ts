@@ -1,7 +1,8 @@
 /**
  * Automatic registration: the trigger's own FusionAuth webhook, created on activation (and on
  * "Listen for test event"), found again by checkExists, deleted on deactivation. What was
- * registered lives in the workflow's static data.
+ * registered lives in the workflow's static data, per URL: the test URL's webhook (while
+ * listening for a test event) and the production URL's are separate and never replace each other.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
@@ -15,22 +16,30 @@ import { SHARED_VALUE_HEADER } from './verification';
 const CONNECT_TIMEOUT_MS = 1000;
 const READ_TIMEOUT_MS = 2000;
 
-export interface RegistrationData {
-	webhookId?: string;
+export interface Registration extends IDataObject {
+	webhookId: string;
 	/** The shared secret sent by FusionAuth in SHARED_VALUE_HEADER (verification `sharedSecret`). */
 	sharedSecret?: string;
 	/** What was registered (URL, events, tenant, verification), to tell when it must change. */
-	fingerprint?: string;
+	fingerprint: string;
 }
 
-function staticData(context: IHookFunctions): RegistrationData & IDataObject {
-	return context.getWorkflowStaticData('node') as RegistrationData & IDataObject;
+export interface RegistrationData {
+	/** By the URL each webhook was registered for. */
+	registrations?: Record<string, Registration>;
 }
 
-function forget(data: RegistrationData): void {
-	delete data.webhookId;
-	delete data.sharedSecret;
-	delete data.fingerprint;
+function registrations(context: IHookFunctions): Record<string, Registration> {
+	const data = context.getWorkflowStaticData('node') as RegistrationData & IDataObject;
+	data.registrations ??= {};
+	return data.registrations;
+}
+
+/** The shared secrets of every webhook registered for this trigger (test and production URL). */
+export function registeredSecrets(data: RegistrationData): string[] {
+	return Object.values(data.registrations ?? {})
+		.map((registration) => registration.sharedSecret)
+		.filter((secret): secret is string => typeof secret === 'string' && secret !== '');
 }
 
 function isManual(context: IHookFunctions): boolean {
@@ -90,31 +99,33 @@ function webhookUrl(context: IHookFunctions): string {
 
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	if (isManual(this)) return true;
-	const data = staticData(this);
-	if (data.webhookId === undefined) return false;
+	const url = webhookUrl(this);
+	const known = registrations(this);
+	const registration = known[url];
+	if (registration === undefined) return false;
 	const credential = await readCredential(this);
-	const answer = await callApi(this, credential, 'GET', ['webhook', data.webhookId]);
+	const answer = await callApi(this, credential, 'GET', ['webhook', registration.webhookId]);
 	if (answer.statusCode === 404) {
 		// Deleted in FusionAuth: registered again by create.
-		forget(data);
+		delete known[url];
 		return false;
 	}
 	if (answer.statusCode !== 200) throw apiFailure(this, 'Could not look up the trigger\'s FusionAuth webhook', 'GET /api/webhook/{webhookId}', answer);
-	const wanted = fingerprintOf(webhookBody(this, credential, webhookUrl(this), selectedEvents(this)));
+	const wanted = fingerprintOf(webhookBody(this, credential, url, selectedEvents(this)));
 	const registered = (answer.body?.webhook as IDataObject | undefined)?.url;
-	const secretMissing = this.getNodeParameter('verification', 'sharedSecret') === 'sharedSecret' && !data.sharedSecret;
-	if (registered === webhookUrl(this) && data.fingerprint === wanted && !secretMissing) return true;
+	const secretMissing = this.getNodeParameter('verification', 'sharedSecret') === 'sharedSecret' && !registration.sharedSecret;
+	if (registered === url && registration.fingerprint === wanted && !secretMissing) return true;
 	// The trigger's settings changed since: replace the webhook rather than leave a stale one.
-	await removeWebhook(this, credential, data);
+	await removeWebhook(this, credential, known, url);
 	return false;
 }
 
 export async function create(this: IHookFunctions): Promise<boolean> {
 	if (isManual(this)) return true;
-	const data = staticData(this);
+	const url = webhookUrl(this);
 	const credential = await readCredential(this);
 	const events = selectedEvents(this);
-	const webhook = webhookBody(this, credential, webhookUrl(this), events);
+	const webhook = webhookBody(this, credential, url, events);
 	const fingerprint = fingerprintOf(webhook);
 	if (this.getNodeParameter('enableEventsInTenant', false) === true) {
 		await enableEventsInTenant(this, credential, events);
@@ -129,25 +140,25 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 	if (answer.statusCode !== 200 || typeof id !== 'string') {
 		throw apiFailure(this, 'Could not create the FusionAuth webhook', 'POST /api/webhook', answer);
 	}
-	data.webhookId = id;
-	data.fingerprint = fingerprint;
-	if (sharedSecret !== undefined) data.sharedSecret = sharedSecret;
-	else delete data.sharedSecret;
+	const registration: Registration = { webhookId: id, fingerprint };
+	if (sharedSecret !== undefined) registration.sharedSecret = sharedSecret;
+	registrations(this)[url] = registration;
 	return true;
 }
 
-async function removeWebhook(context: IHookFunctions, credential: Credential, data: RegistrationData): Promise<boolean> {
-	if (data.webhookId === undefined) return true;
-	const answer = await callApi(context, credential, 'DELETE', ['webhook', data.webhookId]);
+async function removeWebhook(context: IHookFunctions, credential: Credential, known: Record<string, Registration>, url: string): Promise<boolean> {
+	const registration = known[url];
+	if (registration === undefined) return true;
+	const answer = await callApi(context, credential, 'DELETE', ['webhook', registration.webhookId]);
 	if (answer.statusCode !== 200 && answer.statusCode !== 404) return false;
-	forget(data);
+	delete known[url];
 	return true;
 }
 
 export async function remove(this: IHookFunctions): Promise<boolean> {
 	if (isManual(this)) return true;
 	const credential = await readCredential(this);
-	return await removeWebhook(this, credential, staticData(this));
+	return await removeWebhook(this, credential, registrations(this), webhookUrl(this));
 }
 
 /**

@@ -50,7 +50,11 @@ beforeEach(() => {
 	});
 });
 
-const hook = (shared: Shared = state) => hookContext(shared, `${receiver.url}/webhook/abc/webhook`);
+const PRODUCTION_URL = () => `${receiver.url}/webhook/abc/webhook`;
+const TEST_URL = () => `${receiver.url}/webhook-test/abc/webhook`;
+const hook = (shared: Shared = state, url = PRODUCTION_URL()) => hookContext(shared, url);
+/** What the trigger keeps for the webhook of a URL. */
+const registered = (url = PRODUCTION_URL()) => (state.staticData.registrations as Record<string, IDataObject> | undefined)?.[url];
 const apiRequests = () => sim.requests.filter((request) => request.path.startsWith('/api/'));
 const code = () => totp(base64Decode(DEMO_AUTHENTICATOR_SECRET) as Buffer, Date.now());
 
@@ -64,7 +68,7 @@ describe('activation creates the webhook', () => {
 		expect(request.headers.authorization).toBe(sim.apiKey);
 		expect(request.headers['x-fusionauth-tenantid']).toBeUndefined();
 		const sent = JSON.parse(request.body) as { webhook: IDataObject };
-		const secret = state.staticData.sharedSecret as string;
+		const secret = registered()?.sharedSecret as string;
 		expect(secret.length).toBeGreaterThanOrEqual(40);
 		expect(sent.webhook).toEqual({
 			url: `${receiver.url}/webhook/abc/webhook`,
@@ -82,7 +86,7 @@ describe('activation creates the webhook', () => {
 		expect([byClient.method, byClient.path, byClient.headers['content-type']]).toEqual([request.method, request.path, request.headers['content-type']]);
 		expect(JSON.parse(byClient.body)).toEqual(sent);
 
-		expect(state.staticData.webhookId).toBe(sim.webhooks.list()[0].id);
+		expect(registered()?.webhookId).toBe(sim.webhooks.list()[0].id);
 		expect(state.sent.every((sentRequest) => sentRequest.disableFollowRedirect)).toBe(true);
 	});
 
@@ -150,19 +154,36 @@ describe('activation creates the webhook', () => {
 describe('checkExists and deactivation', () => {
 	test('found again while it exists; re-created when deleted in FusionAuth; deleted on deactivation', async () => {
 		await methods.create.call(hook());
-		const first = state.staticData.webhookId as string;
+		const first = registered()?.webhookId as string;
 		expect(await methods.checkExists.call(hook())).toBe(true);
 		await new FusionAuthClient(sim.apiKey, sim.url).deleteWebhook(first);
 		expect(await methods.checkExists.call(hook())).toBe(false);
-		expect(state.staticData.webhookId).toBeUndefined();
+		expect(registered()).toBeUndefined();
 		await methods.create.call(hook());
-		const second = state.staticData.webhookId as string;
+		const second = registered()?.webhookId as string;
 		expect(second).not.toBe(first);
 		sim.requests.length = 0;
 		expect(await methods.delete.call(hook())).toBe(true);
 		expect(apiRequests().map((request) => `${request.method} ${request.path}`)).toEqual([`DELETE /api/webhook/${second}`]);
 		expect(sim.webhooks.list()).toEqual([]);
-		expect(state.staticData).toEqual({});
+		expect(state.staticData).toEqual({ registrations: {} });
+	});
+
+	test('listening for a test event registers the test URL beside the production one, and removes only it', async () => {
+		await methods.create.call(hook());
+		const production = registered()?.webhookId;
+		expect(await methods.checkExists.call(hook(state, TEST_URL()))).toBe(false);
+		await methods.create.call(hook(state, TEST_URL()));
+		expect(sim.webhooks.list().map((webhook) => webhook.url).sort()).toEqual([PRODUCTION_URL(), TEST_URL()].sort());
+		// Both URLs' deliveries are accepted while both exist (the second is the same event again).
+		sim.webhooks.enableEvents(EVENTS);
+		await new FusionAuthClient(sim.apiKey, sim.url).disableTwoFactor(alice.id, '2KSZ', code());
+		await sim.webhooks.idle();
+		expect(answers.map((answer) => answer.status ?? 200)).toEqual([200, 200]);
+		expect(answers.map((answer) => startedItems(answer)?.length)).toEqual([1, undefined]);
+		expect(await methods.delete.call(hook(state, TEST_URL()))).toBe(true);
+		expect(sim.webhooks.list().map((webhook) => webhook.id)).toEqual([production]);
+		expect(await methods.checkExists.call(hook())).toBe(true);
 	});
 
 	test('changed events replace the webhook instead of leaving a stale one', async () => {

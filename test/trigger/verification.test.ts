@@ -310,7 +310,7 @@ describe('shared secret, basic auth, none', () => {
 		shared({ events: ['user.two-factor.method.remove'], verification: 'sharedSecret' }, { baseUrl: 'http://127.0.0.1:9', apiKey: 'k' }, staticData);
 
 	test('the secret the trigger registered starts the workflow', async () => {
-		const state = automatic({ webhookId: 'w1', sharedSecret: SHARED_SECRET });
+		const state = automatic({ registrations: { 'http://n8n.example.com/webhook/x/webhook': { webhookId: 'w1', fingerprint: 'f', sharedSecret: SHARED_SECRET } } });
 		const answer = await deliver(node, state, { headers: { 'X-N8n-Webhook-Secret': SHARED_SECRET }, raw: methodRemoved() });
 		expect(startedItems(answer)).toHaveLength(1);
 	});
@@ -320,7 +320,7 @@ describe('shared secret, basic auth, none', () => {
 		['a prefix of the secret', { 'X-N8n-Webhook-Secret': SHARED_SECRET.slice(0, 10) }],
 		['no secret header', {}],
 	])('%s: 401, nothing starts, the secret is not logged', async (_name, headers) => {
-		const state = automatic({ webhookId: 'w1', sharedSecret: SHARED_SECRET });
+		const state = automatic({ registrations: { 'http://n8n.example.com/webhook/x/webhook': { webhookId: 'w1', fingerprint: 'f', sharedSecret: SHARED_SECRET } } });
 		const answer = await deliver(node, state, { headers, raw: methodRemoved() });
 		expect(answer.status).toBe(401);
 		expect(startedItems(answer)).toBeUndefined();
