@@ -230,7 +230,7 @@ describe('the whole loop: FusionAuth delivers, the trigger verifies', () => {
 		await client.disableTwoFactor(alice.id, '2KSZ', code());
 		await sim.webhooks.idle();
 		const items = answers.map((answer) => startedItems(answer)?.[0]);
-		expect(items.map((item) => [item?.eventType, item?.userId, item?.method])).toEqual([
+		expect(items.map((item) => [item?.eventType, item?.userId, item?.method]).sort()).toEqual([
 			['user.two-factor.method.add', nora.id, 'authenticator'],
 			['user.two-factor.method.remove', alice.id, 'authenticator'],
 		]);
