@@ -2,6 +2,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } fro
 
 import { runNode } from '../test/harness/n8n';
 import { DEMO_USERS, startSimulator } from '../test/simulator/server';
+import { watchEvents } from './demoEvent';
 
 /** Where the demo runs: the embedded simulator, or a real FusionAuth from the environment. */
 export interface DemoTarget {
@@ -164,6 +165,8 @@ async function main() {
 	const simulator = await startSimulator();
 	process.stdout.write(`FusionAuth simulator at ${simulator.url} (set FUSIONAUTH_BASE_URL to use a real server)\n`);
 	try {
+		// The trigger listens while the flows run: flow 4 removes the user's method.
+		const watch = await watchEvents(simulator, ['user.two-factor.method.remove']);
 		await runDemo(
 			{
 				credentials: { baseUrl: simulator.url, apiKey: simulator.apiKey, tenantId: simulator.tenantId },
@@ -173,7 +176,8 @@ async function main() {
 			},
 			print,
 		);
-		process.stdout.write(`\nAll four flows succeeded.\n`);
+		print({ flow: '5. An event arrives (FusionAuth Two Factor Trigger)', step: 'user.two-factor.method.remove, verified', output: await watch.stop() });
+		process.stdout.write(`\nAll four flows succeeded, and the trigger received their event.\n`);
 	} finally {
 		await simulator.close();
 	}

@@ -41,3 +41,24 @@ test('the demo never prints tokens', () => {
 		{ token: '(a token, not shown)', user: { refreshToken: '(a token, not shown)', email: 'a@b.c' } },
 	]);
 });
+
+test("the demo's trigger receives the event of flow 4 (a method removed), verified, and removes its webhook", async () => {
+	const { watchEvents } = await import('../scripts/demoEvent');
+	const user = DEMO_USERS.noMethods;
+	const watch = await watchEvents(simulator, ['user.two-factor.method.remove']);
+	expect(simulator.webhooks.list()).toHaveLength(1);
+	await runDemo(
+		{
+			credentials: { baseUrl: simulator.url, apiKey: simulator.apiKey, tenantId: simulator.tenantId },
+			userId: user.id,
+			userEmail: user.email,
+			applicationId: simulator.applicationId,
+		},
+		() => undefined,
+	);
+	const items = await watch.stop();
+	expect(items).toHaveLength(1);
+	expect(items[0]).toMatchObject({ eventType: 'user.two-factor.method.remove', userId: user.id, email: user.email, method: 'authenticator' });
+	expect(simulator.webhooks.list()).toEqual([]);
+	expect(simulator.webhooks.deliveries.map((attempt) => attempt.status)).toEqual([200]);
+});

@@ -10,7 +10,10 @@ describe('the package as n8n loads it', () => {
 
 	test('the n8n block names the built node and credential, which load', () => {
 		expect(manifest.n8n.n8nNodesApiVersion).toBe(1);
-		expect(Object.keys(loaded.nodes)).toEqual(['n8n-nodes-fusionauth.fusionAuthTwoFactor']);
+		expect(Object.keys(loaded.nodes)).toEqual([
+			'n8n-nodes-fusionauth.fusionAuthTwoFactor',
+			'n8n-nodes-fusionauth.fusionAuthTwoFactorTrigger',
+		]);
 		expect(Object.keys(loaded.credentials)).toEqual(['fusionAuthApi']);
 		const node = loaded.nodes['n8n-nodes-fusionauth.fusionAuthTwoFactor'].description;
 		expect(node.displayName).toBe('FusionAuth Two Factor');

@@ -2,9 +2,10 @@
  * Drives one installed n8n headlessly: a fresh user folder with this package installed the way
  * the community installer does, credential and workflow imports, and `n8n execute`.
  */
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -90,6 +91,15 @@ export class N8nInstance {
 		private readonly logFile: string,
 	) {
 		this.userFolder = mkdtempSync(path.join(tmpdir(), `n8n-e2e-${install.version}-`));
+	}
+
+	/** The environment every n8n command of this instance runs with (also `n8n start`). */
+	environment(): NodeJS.ProcessEnv {
+		return this.env();
+	}
+
+	get logFilePath(): string {
+		return this.logFile;
 	}
 
 	/** The environment every n8n command of this instance runs with (also `n8n start` in the editor suite). */
@@ -213,6 +223,64 @@ export class N8nInstance {
 		}
 		return { data, command, nodes, error, ms: Date.now() - started };
 	}
+}
+
+/** An `n8n start` running in the background on 127.0.0.1. */
+export interface RunningN8n {
+	url: string;
+	/** Everything it printed so far. */
+	output(): string;
+	stop(): Promise<void>;
+}
+
+/** `n8n start` on a free port (WEBHOOK_URL pointing at it), resolved once it says it is ready and its REST API answers. */
+export async function startN8n(instance: N8nInstance, readyWithinMs = 120_000): Promise<RunningN8n> {
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	const child = spawn(instance.install.node, [instance.install.n8nBin, 'start'], {
+		cwd: instance.userFolder,
+		env: { ...instance.environment(), N8N_PORT: String(port), WEBHOOK_URL: `${url}/`, N8N_SECURE_COOKIE: 'false' },
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let printed = '';
+	let exited = false;
+	const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	void exit.then(() => {
+		exited = true;
+	});
+	for (const stream of [child.stdout, child.stderr]) {
+		stream.setEncoding('utf8');
+		stream.on('data', (chunk: string) => {
+			printed += chunk;
+			appendFileSync(instance.logFilePath, chunk);
+		});
+	}
+	const stop = async () => {
+		if (exited) return;
+		child.kill('SIGTERM');
+		const killed = setTimeout(() => child.kill('SIGKILL'), 30_000);
+		await exit;
+		clearTimeout(killed);
+	};
+	const deadline = Date.now() + readyWithinMs;
+	for (;;) {
+		if (exited) throw new Error(`n8n start exited before it was ready:\n${printed.split('\n').slice(-20).join('\n')}`);
+		try {
+			// n8n answers some routes before it has mounted them all; it says so when it has.
+			if (printed.includes('Editor is now accessible via')) {
+				const response = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) });
+				if (response.ok) break;
+			}
+		} catch {
+			// Not listening yet.
+		}
+		if (Date.now() > deadline) {
+			await stop();
+			throw new Error(`n8n start was not ready within ${readyWithinMs / 1000} s`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	return { url, output: () => printed, stop };
 }
 
 export function tail(result: CommandResult, lines = 20): string {

@@ -22,6 +22,7 @@ import { cacheRoot, cleanEnv, ensureN8n, N8nInstall, run, TARGETS } from './inst
 import { Credential, ExecutionResult, N8nInstance, tail, WorkflowJson } from './n8n';
 import { CheckFailure, CredentialChoice, REDIRECT_STATUS, Scenario, scenarios as allScenarios, WRONG_API_KEY } from './scenarios';
 import { SmtpSink } from './smtpSink';
+import { runTriggerScenarios, TRIGGER_EXAMPLE, triggerWorkflows } from './trigger';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const EXAMPLES = path.join(REPO, 'examples');
@@ -74,7 +75,8 @@ function scenarioWorkflows(scenarios: Scenario[], sim: Simulator): WorkflowJson[
 
 /** Every example must be run by at least one scenario. */
 function uncoveredExamples(): string[] {
-	const covered = new Set(allScenarios.map((scenario) => scenario.example));
+	// The trigger's example runs in `n8n start` (trigger.ts), not with `n8n execute`.
+	const covered = new Set([...allScenarios.map((scenario) => scenario.example), TRIGGER_EXAMPLE]);
 	return readdirSync(EXAMPLES)
 		.filter((file) => file.endsWith('.json'))
 		.filter((file) => !covered.has(file));
@@ -133,6 +135,7 @@ async function runVersion(
 	scenarios: Scenario[],
 	tarball: { tarball: string; name: string; version: string },
 	keep: boolean,
+	withTrigger: boolean,
 ): Promise<Outcome[]> {
 	const outcomes: Outcome[] = [];
 	const logFile = path.join(LOGS, `n8n-${install.version}.log`);
@@ -171,6 +174,7 @@ async function runVersion(
 		];
 		await n8n.importCredentials(credentials);
 		const workflows = scenarioWorkflows(scenarios, sim);
+		if (withTrigger) workflows.push(...triggerWorkflows(EXAMPLES));
 		await n8n.importWorkflows(workflows);
 		say(`n8n ${install.version}: package installed, credentials and ${workflows.length} workflows imported in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s (user folder ${n8n.userFolder})`);
 	} catch (error) {
@@ -192,6 +196,18 @@ async function runVersion(
 		const time = outcome.ms === undefined ? '' : ` (${(outcome.ms / 1000).toFixed(1)} s)`;
 		console.log(`${outcome.passed ? 'PASS' : 'FAIL'}  n8n ${install.version}  ${scenario.title}${time}`);
 		if (!outcome.passed) console.log(`      ${outcome.detail?.split('\n').join('\n      ')}`);
+	}
+
+	if (withTrigger) {
+		const triggerOutcomes = setupError
+			? [{ title: 'trigger scenarios', passed: false, detail: `setup failed: ${setupError}` }]
+			: await runTriggerScenarios(n8n, sim, smtp);
+		for (const outcome of triggerOutcomes) {
+			outcomes.push({ version: install.version, ...outcome });
+			const time = outcome.ms === undefined ? '' : ` (${(outcome.ms / 1000).toFixed(1)} s)`;
+			console.log(`${outcome.passed ? 'PASS' : 'FAIL'}  n8n ${install.version}  ${outcome.title}${time}`);
+			if (!outcome.passed) console.log(`      ${outcome.detail?.split('\n').join('\n      ')}`);
+		}
 	}
 
 	await smtp.close();
@@ -259,12 +275,14 @@ async function main(): Promise<number> {
 	const keep = args.includes('--keep');
 	const filter = args.find((arg) => arg.startsWith('--filter='))?.slice('--filter='.length);
 	const scenarios = allScenarios.filter((scenario) => !filter || scenario.title.includes(filter));
+	// The trigger's steps (titles starting "trigger:") run with every full run, or alone with --filter=trigger.
+	const withTrigger = !filter || 'trigger:'.startsWith(filter) || filter.startsWith('trigger');
 	const targets = TARGETS.filter((target) => !only || target.version === only);
 	if (targets.length === 0) {
 		console.error(`no n8n version ${only}; known: ${TARGETS.map((target) => target.version).join(', ')}`);
 		return 2;
 	}
-	if (scenarios.length === 0) {
+	if (scenarios.length === 0 && !withTrigger) {
 		console.error(`no scenario title contains "${filter}"`);
 		return 2;
 	}
@@ -299,7 +317,7 @@ async function main(): Promise<number> {
 			continue;
 		}
 		say(`n8n ${ready.install.version} ready (${ready.install.dir})`);
-		outcomes.push(...(await runVersion(ready.install, scenarios, packed, keep)));
+		outcomes.push(...(await runVersion(ready.install, scenarios, packed, keep, withTrigger)));
 	}
 	rmSync(path.dirname(packed.tarball), { recursive: true, force: true });
 

@@ -29,8 +29,11 @@ import {
 import { signJwt, verifyJwt, JwtClaims } from './jwt';
 import { matchesQuery, parseQueryString, QueryNode, QueryParseError } from './query';
 import { base32Decode, base32Encode, base64Decode, totp, verifyTotp } from './totp';
+import { WebhookFeature } from './webhooks';
+import type { SimulatorWebhooks, WebhookOptions } from './webhooks';
 
 export * from './demo';
+export type { DeliveryAttempt, KeyAlgorithm, SimKey, SimulatorWebhooks } from './webhooks';
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -125,6 +128,8 @@ export interface SimulatorOptions {
 	recoveryCodesRetrievable?: boolean;
 	/** Elasticsearch max_result_window (default 10,000). */
 	maxResultWindow?: number;
+	/** Event delivery to webhooks (see webhooks.ts). */
+	webhooks?: Pick<WebhookOptions, 'retryDelayMs' | 'failedAttemptType'>;
 }
 
 export interface OutboxMessage {
@@ -220,6 +225,8 @@ export interface Simulator {
 	/** Every request received, oldest first. Live array; reset() empties it. */
 	readonly requests: RecordedRequest[];
 	readonly stats: SimulatorStats;
+	/** Webhooks, tenant event settings, Key Master keys and the events delivered. */
+	readonly webhooks: SimulatorWebhooks;
 	now(): number;
 	/** An HS256 access token for the user, signed as the simulator signs its own. */
 	issueJwt(userId: string, options?: { expiresInSeconds?: number; applicationId?: string }): string;
@@ -612,6 +619,7 @@ class FusionAuthSimulator {
 	private readonly seeds: readonly SeedUser[];
 	private readonly options: SimulatorOptions;
 	private readonly routes: Route[];
+	readonly webhooks: WebhookFeature;
 
 	private users = new Map<string, UserRecord>();
 	private pendingCodes: PendingCode[] = [];
@@ -639,8 +647,13 @@ class FusionAuthSimulator {
 			}),
 		);
 		this.seeds = options.users ?? DEMO_USER_LIST;
+		this.webhooks = new WebhookFeature({ ...options.webhooks, tenants: this.tenants, now: () => this.now() });
 		// User create and delete come last: their patterns would also match /api/user/two-factor.
-		this.routes = [...(this.generation === 'current' ? this.currentRoutes() : this.legacyRoutes()), ...this.userAdminRoutes()];
+		this.routes = [
+			...this.webhookRoutes(),
+			...(this.generation === 'current' ? this.currentRoutes() : this.legacyRoutes()),
+			...this.userAdminRoutes(),
+		];
 		this.setFaults(options.faults);
 		this.seed();
 	}
@@ -658,6 +671,7 @@ class FusionAuthSimulator {
 		this.trusts = new Map();
 		this.outbox.length = 0;
 		this.requests.length = 0;
+		this.webhooks.reset();
 		this.resetStats();
 		this.setFaults(undefined);
 		this.seed();
@@ -1376,6 +1390,7 @@ class FusionAuthSimulator {
 			body.trustToken = opaqueId();
 		}
 		body.user = this.renderUser(user);
+		this.emitEvent(user, 'user.login.success', { applicationId: options.applicationId, authenticationType: 'PASSWORD' });
 		return { status: options.applicationId !== undefined && registration === undefined ? 202 : 200, body };
 	}
 
@@ -1464,6 +1479,23 @@ class FusionAuthSimulator {
 		];
 	}
 
+	/** Webhooks, tenants' event settings and keys (webhooks.ts), under the same authentication. */
+	private webhookRoutes(): Route[] {
+		return this.webhooks.routes().map((route) => ({
+			method: route.method,
+			pattern: route.pattern,
+			auth: [route.auth],
+			endpoint: route.endpoint,
+			json: route.json,
+			handler: (ctx, params) => route.handle({ body: ctx.body.kind === 'json' ? ctx.body.value : undefined, params, tenantId: ctx.tenantId }),
+		}));
+	}
+
+	/** An event about the user, to the webhooks that should get it. */
+	private emitEvent(user: UserRecord, type: string, fields: Record<string, unknown> = {}): void {
+		this.webhooks.emit(user.tenantId, type, { ...fields, user: this.renderUser(user) });
+	}
+
 	/** Creating and deleting users, so a run can bring its own user (as the live tests do). */
 	private userAdminRoutes(): Route[] {
 		return [
@@ -1549,6 +1581,7 @@ class FusionAuthSimulator {
 		}
 		const [user] = this.findByLoginId(loginId as string, tenantId);
 		if (user === undefined || user.password !== password) {
+			if (user !== undefined) this.emitEvent(user, 'user.login.failed', { applicationId, authenticationType: 'PASSWORD' });
 			return EMPTY(404);
 		}
 		if (!user.active) {
@@ -1562,6 +1595,7 @@ class FusionAuthSimulator {
 		}
 		if (this.twoFactorEnabled(user) && this.validTrust(user, twoFactorTrustId, ctx.now) === undefined) {
 			const record = this.startTwoFactorLogin(user, { applicationId });
+			this.emitEvent(user, 'user.two-factor.challenge', { applicationId });
 			if (this.generation === 'legacy') {
 				if (user.legacy.delivery === 'TextMessage' && user.mobilePhone !== undefined && user.legacy.secret !== undefined) {
 					this.send({ to: user.mobilePhone, method: 'sms', messageType: 'SMS', code: totp(user.legacy.secret, ctx.now), userId: user.id, purpose: 'login', twoFactorId: record.id });
@@ -1610,9 +1644,12 @@ class FusionAuthSimulator {
 		const accepted = this.acceptLoginCode(user, record, code as string, ctx.now);
 		if (!accepted.ok) {
 			this.recordFailure(user, ctx.now);
+			this.emitEvent(user, 'user.two-factor.failed-attempt', { applicationId: applicationId ?? record.applicationId });
 			return EMPTY(421);
 		}
 		this.twoFactorLogins.delete(record.id);
+		const usedMethod = user.methods.find((candidate) => candidate.id === accepted.methodId);
+		this.emitEvent(user, 'user.two-factor.success', { applicationId: applicationId ?? record.applicationId, method: usedMethod?.method ?? 'recoveryCode' });
 		user.failedAttempts = [];
 		this.markLastUsed(user, accepted.methodId);
 		return this.loginReply(user, ctx.now, {
@@ -1932,6 +1969,7 @@ class FusionAuthSimulator {
 		const first = user.methods.length === 0;
 		user.methods.push(added);
 		user.lastUpdateInstant = ctx.now;
+		this.emitEvent(user, 'user.two-factor.method.add', { method: this.renderMethod(added) });
 		const response: Record<string, unknown> = {};
 		if (first) {
 			user.recoveryCodes = newRecoveryCodes();
@@ -1972,6 +2010,7 @@ class FusionAuthSimulator {
 		}
 		const recoveryIndex = user.recoveryCodes.indexOf(normalizeRecoveryCode(code as string));
 		if (recoveryIndex >= 0 && user.methods.length > 0) {
+			for (const removed of user.methods) this.emitEvent(user, 'user.two-factor.method.remove', { method: this.renderMethod(removed) });
 			user.methods = [];
 			user.recoveryCodes = [];
 			user.lastUpdateInstant = ctx.now;
@@ -1998,6 +2037,7 @@ class FusionAuthSimulator {
 			return EMPTY(421);
 		}
 		user.methods = user.methods.filter((candidate) => candidate.id !== method.id);
+		this.emitEvent(user, 'user.two-factor.method.remove', { method: this.renderMethod(method) });
 		if (user.methods.length === 0) {
 			user.recoveryCodes = [];
 		}
@@ -2647,6 +2687,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		outbox: simulator.outbox,
 		requests: simulator.requests,
 		stats: simulator.stats,
+		webhooks: simulator.webhooks,
 		now: () => simulator.now(),
 		issueJwt: (userId, jwtOptions) => simulator.issueJwt(userId, jwtOptions),
 		setFaults: (faults) => simulator.setFaults(faults),
@@ -2657,6 +2698,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 				return;
 			}
 			closed = true;
+			// Deliveries waiting for a retry stop here.
+			simulator.webhooks.reset();
 			await new Promise<void>((resolve) => {
 				server.close(() => resolve());
 				server.closeAllConnections();

@@ -1,0 +1,54 @@
+import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { fusionAuthApiTest } from '../FusionAuthTwoFactor/methods/credentialTest';
+import { triggerProperties } from './description';
+import { receive } from './receive';
+import { checkExists, create, remove } from './registration';
+
+export class FusionAuthTwoFactorTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'FusionAuth Two Factor Trigger',
+		name: 'fusionAuthTwoFactorTrigger',
+		icon: { light: 'file:fusionAuth.svg', dark: 'file:fusionAuth.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{($parameter["events"] || []).join(", ")}}',
+		description: 'Starts the workflow when FusionAuth reports a two factor event: a method added or removed, a challenge, a success, a failed attempt, a login',
+		defaults: { name: 'FusionAuth Two Factor Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		// The same credential test as the action node, so the dialog says the same plain words here.
+		credentials: [{ name: 'fusionAuthApi', required: true, testedBy: 'fusionAuthApiTest' }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				// n8n answers 200 as soon as the delivery is accepted, before the workflow runs.
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		properties: triggerProperties,
+	};
+
+	methods = { credentialTest: { fusionAuthApiTest } };
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await checkExists.call(this);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return await create.call(this);
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return await remove.call(this);
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receive.call(this);
+	}
+}

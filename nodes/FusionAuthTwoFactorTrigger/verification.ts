@@ -1,0 +1,175 @@
+/**
+ * Checks that a delivery came from FusionAuth, with node:crypto only (no runtime dependency).
+ * Every function answers why a delivery is refused in words that never contain a secret.
+ */
+import { constants, createHash, createHmac, createPublicKey, timingSafeEqual, verify } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
+
+export type Verdict = { ok: true } | { ok: false; reason: string };
+
+const OK: Verdict = { ok: true };
+const refuse = (reason: string): Verdict => ({ ok: false, reason });
+
+/** The header the trigger registers in the webhook's `headers` for the shared secret. */
+export const SHARED_VALUE_HEADER = 'x-n8n-webhook-secret';
+/** FusionAuth's header for signed webhooks (1.48+). */
+export const SIGNATURE_HEADER = 'x-fusionauth-signature-jwt';
+
+type Headers = Record<string, string | string[] | undefined>;
+
+function header(headers: Headers, name: string): string | undefined {
+	const value = headers[name];
+	return Array.isArray(value) ? (value.length === 1 ? value[0] : undefined) : value;
+}
+
+/** Equal texts, in a time that says nothing about where they differ (hashed to one length first). */
+export function constantTimeEqual(given: string | Buffer, expected: string | Buffer): boolean {
+	const a = createHash('sha256').update(given).digest();
+	const b = createHash('sha256').update(expected).digest();
+	return timingSafeEqual(a, b);
+}
+
+export function verifySharedSecret(headers: Headers, secret: string): Verdict {
+	if (secret === '') return refuse('no shared secret is set up for this trigger');
+	const given = header(headers, SHARED_VALUE_HEADER);
+	if (given === undefined) return refuse(`the ${SHARED_VALUE_HEADER} header is missing`);
+	return constantTimeEqual(given, secret) ? OK : refuse(`the ${SHARED_VALUE_HEADER} header does not match the trigger's secret`);
+}
+
+export function verifyBasicAuth(headers: Headers, username: string, password: string): Verdict {
+	if (username === '' || password === '') return refuse('the trigger has no basic auth user name or password set');
+	const given = header(headers, 'authorization');
+	const match = given === undefined ? null : /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(given);
+	if (match === null) return refuse('no basic auth Authorization header');
+	const expected = Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
+	return constantTimeEqual(match[1], expected) ? OK : refuse('the basic auth user name or password does not match');
+}
+
+// --- signed webhooks -----------------------------------------------------------------------
+
+const HMAC_ALGORITHMS: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+const ASYMMETRIC_ALGORITHMS: Record<string, { digest: string | null; key: string; curve?: string; pss?: boolean }> = {
+	RS256: { digest: 'sha256', key: 'rsa' },
+	RS384: { digest: 'sha384', key: 'rsa' },
+	RS512: { digest: 'sha512', key: 'rsa' },
+	PS256: { digest: 'sha256', key: 'rsa', pss: true },
+	PS384: { digest: 'sha384', key: 'rsa', pss: true },
+	PS512: { digest: 'sha512', key: 'rsa', pss: true },
+	ES256: { digest: 'sha256', key: 'ec', curve: 'prime256v1' },
+	ES384: { digest: 'sha384', key: 'ec', curve: 'secp384r1' },
+	ES512: { digest: 'sha512', key: 'ec', curve: 'secp521r1' },
+	// Ed448 keys are checked as the same family as Ed25519 (both EdDSA).
+	EdDSA: { digest: null, key: 'ed25519' },
+};
+const PSS_SALT: Record<string, number> = { sha256: 32, sha384: 48, sha512: 64 };
+/** Allowed difference between FusionAuth's clock and n8n's for `exp` and `nbf`. */
+const CLOCK_SKEW_SECONDS = 60;
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+export interface SignatureOptions {
+	/** With an HMAC signing key: its secret. Then only HS256/384/512 signatures are accepted. */
+	hmacSecret?: string;
+	/** Without an HMAC secret: the public key for a `kid`, undefined when FusionAuth has none. */
+	publicKey?: (kid: string) => Promise<KeyObject | undefined>;
+	/** Seconds since the epoch. */
+	now: number;
+}
+
+function decodeJson(part: string): Record<string, unknown> | undefined {
+	try {
+		const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+		return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** A JSON Web Key from a JWKS as a public key, or undefined when it is not one. */
+export function publicKeyFromJwk(jwk: Record<string, unknown>): KeyObject | undefined {
+	try {
+		// Only the public members: a private `d` must never make this a private key.
+		const publicPart: Record<string, unknown> = { ...jwk };
+		for (const name of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) delete publicPart[name];
+		const key = createPublicKey({ key: publicPart as JsonWebKey, format: 'jwk' });
+		return key.type === 'public' ? key : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Checks `X-FusionAuth-Signature-JWT`: a well-formed JWT, signed by the configured key (the HMAC
+ * secret, or the public key its `kid` names), not expired, whose `request_body_sha256` is the
+ * Base64 SHA-256 of the body exactly as it arrived.
+ */
+export async function verifySignature(headers: Headers, rawBody: Buffer | undefined, options: SignatureOptions): Promise<Verdict> {
+	const token = header(headers, SIGNATURE_HEADER);
+	if (token === undefined || token.trim() === '') return refuse('the X-FusionAuth-Signature-JWT header is missing');
+	if (rawBody === undefined) return refuse('the raw request body is not available to check the signature against');
+	const parts = token.trim().split('.');
+	if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part)) || parts[2] === '') {
+		return refuse('the X-FusionAuth-Signature-JWT header is not a signed JWT');
+	}
+	const [headerPart, payloadPart, signaturePart] = parts;
+	const jwtHeader = decodeJson(headerPart);
+	const payload = decodeJson(payloadPart);
+	if (jwtHeader === undefined || payload === undefined) return refuse('the signature JWT is malformed');
+	const alg = jwtHeader.alg;
+	if (typeof alg !== 'string') return refuse('the signature JWT names no algorithm');
+	const signedPart = Buffer.from(`${headerPart}.${payloadPart}`, 'ascii');
+	const signature = Buffer.from(signaturePart, 'base64url');
+
+	const hmacSecret = options.hmacSecret ?? '';
+	if (hmacSecret !== '') {
+		// An HMAC key is configured: nothing else is accepted, so a public key can never stand in for it.
+		const digest = HMAC_ALGORITHMS[alg];
+		if (digest === undefined) return refuse(`the signature uses ${alg}, but the trigger expects an HMAC key (HS256, HS384 or HS512)`);
+		const expected = createHmac(digest, Buffer.from(hmacSecret, 'utf8')).update(signedPart).digest();
+		if (!constantTimeEqual(signature, expected)) return refuse('the signature does not match the HMAC secret');
+	} else {
+		const spec = ASYMMETRIC_ALGORITHMS[alg];
+		if (spec === undefined) {
+			return refuse(
+				HMAC_ALGORITHMS[alg] !== undefined
+					? `the signature uses ${alg} (an HMAC key), but no HMAC secret is set in the trigger`
+					: `the signature uses an algorithm the trigger does not accept (${alg})`,
+			);
+		}
+		const kid = jwtHeader.kid;
+		if (typeof kid !== 'string' || kid === '') return refuse('the signature JWT has no kid');
+		const key = options.publicKey === undefined ? undefined : await options.publicKey(kid);
+		if (key === undefined) return refuse(`FusionAuth publishes no public key with kid ${JSON.stringify(kid)}`);
+		const keyType = key.asymmetricKeyType === 'ed448' ? 'ed25519' : key.asymmetricKeyType;
+		if (keyType !== spec.key || (spec.curve !== undefined && key.asymmetricKeyDetails?.namedCurve !== spec.curve)) {
+			return refuse(`the key with kid ${JSON.stringify(kid)} does not fit the signature's algorithm ${alg}`);
+		}
+		let valid = false;
+		try {
+			valid = verify(
+				spec.digest,
+				signedPart,
+				spec.key === 'ec'
+					? { key, dsaEncoding: 'ieee-p1363' }
+					: spec.pss
+						? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PSS_SALT[spec.digest as string] }
+						: key,
+				signature,
+			);
+		} catch {
+			valid = false;
+		}
+		if (!valid) return refuse(`the signature does not match the public key with kid ${JSON.stringify(kid)}`);
+	}
+
+	if (payload.exp !== undefined && !(typeof payload.exp === 'number' && payload.exp + CLOCK_SKEW_SECONDS > options.now)) {
+		return refuse('the signature JWT has expired');
+	}
+	if (payload.nbf !== undefined && !(typeof payload.nbf === 'number' && payload.nbf - CLOCK_SKEW_SECONDS <= options.now)) {
+		return refuse('the signature JWT is not valid yet');
+	}
+	const claimed = payload.request_body_sha256;
+	if (typeof claimed !== 'string') return refuse('the signature JWT has no request_body_sha256 claim');
+	const actual = createHash('sha256').update(rawBody).digest('base64');
+	if (!constantTimeEqual(claimed, actual)) return refuse('the body does not match the signature (request_body_sha256 differs)');
+	return OK;
+}

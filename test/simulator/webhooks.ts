@@ -1,0 +1,413 @@
+/**
+ * The simulator's webhooks, after FusionAuth's documentation: the Webhook API (create, retrieve,
+ * update, patch, delete, search), the tenant's event configuration (retrieve, patch), Key Master
+ * keys (generate, retrieve; HMAC, RSA, EC) with the public ones at /.well-known/jwks.json, and
+ * event delivery: `{"event": {...}}` POSTed to every webhook that covers the tenant and has the
+ * event on, when the tenant has it enabled; signed with `X-FusionAuth-Signature-JWT` when the
+ * webhook says so; a failed delivery (not 2xx, no answer, timeout) is tried up to three more
+ * times. Deliveries are never transactional here: the API call that caused them does not wait.
+ *
+ * Guesses where the documentation is silent: the validation codes ([blank]webhook.url, ...), the
+ * pause between retries (configurable), and the `name` given to tenants.
+ */
+import { createHash, createHmac, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+
+export interface FeatureRequest {
+	body: Record<string, unknown> | undefined;
+	params: Record<string, string | undefined>;
+	/** The tenant the request is scoped to (API key, header, or the only tenant). */
+	tenantId?: string;
+}
+
+export interface FeatureReply {
+	status: number;
+	body?: unknown;
+}
+
+export interface FeatureRoute {
+	method: string;
+	pattern: string[];
+	endpoint: string;
+	auth: 'key' | 'none';
+	json: 'required' | 'optional' | 'none';
+	handle(request: FeatureRequest): FeatureReply;
+}
+
+export interface DeliveryAttempt {
+	webhookId: string;
+	url: string;
+	eventId: string;
+	eventType: string;
+	/** 1 for the first try. */
+	attempt: number;
+	/** The status the receiver answered, or undefined when it did not. */
+	status?: number;
+	error?: string;
+	headers: Record<string, string>;
+	body: string;
+	time: number;
+}
+
+export type KeyAlgorithm = 'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'ES256' | 'ES384' | 'ES512';
+
+export interface SimKey {
+	id: string;
+	kid: string;
+	algorithm: KeyAlgorithm;
+	type: 'HMAC' | 'RSA' | 'EC';
+	name: string;
+	/** HMAC keys only. */
+	secret?: string;
+	publicKey?: string;
+}
+
+export interface SimulatorWebhooks {
+	/** Every delivery attempt, oldest first. Live array; reset() empties it. */
+	readonly deliveries: DeliveryAttempt[];
+	list(): Array<Record<string, unknown>>;
+	get(webhookId: string): Record<string, unknown> | undefined;
+	/** The tenant's `eventConfiguration.events`. */
+	tenantEvents(tenantId?: string): Record<string, { enabled?: boolean; transactionType?: string }>;
+	/** Turns events on in a tenant (as an administrator would), non-transactional. */
+	enableEvents(events: string[], tenantId?: string): void;
+	/** A Key Master key, as Settings > Key Master > Generate makes it. */
+	generateKey(algorithm: KeyAlgorithm, options?: { id?: string; name?: string; kid?: string }): SimKey;
+	/** Sends an event as FusionAuth would (to every webhook that should get it). */
+	emit(tenantId: string, type: string, fields: Record<string, unknown>): void;
+	/** Resolves when no delivery is under way or waiting for a retry. */
+	idle(): Promise<void>;
+}
+
+export interface WebhookOptions {
+	tenants: string[];
+	now: () => number;
+	/** Pause before each retry (FusionAuth's own is not documented); default 1000 ms. */
+	retryDelayMs?: number;
+	/** How the failed-attempt event is spelled on the wire; default as the event list and the client spell it. */
+	failedAttemptType?: string;
+}
+
+interface KeyRecord extends SimKey {
+	privateKey?: KeyObject;
+	jwk?: Record<string, unknown>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const RETRIES = 3;
+
+function fieldError(field: string, code: string, message: string): FeatureReply {
+	return { status: 400, body: { fieldErrors: { [field]: [{ code, message }] } } };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** RFC 7396 merge, as FusionAuth's PATCH applies a body. */
+function merge(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+	const out: Record<string, unknown> = { ...target };
+	for (const [key, value] of Object.entries(patch)) {
+		if (value === null) delete out[key];
+		else if (isObject(value) && isObject(out[key])) out[key] = merge(out[key] as Record<string, unknown>, value);
+		else out[key] = structuredClone(value);
+	}
+	return out;
+}
+
+export class WebhookFeature implements SimulatorWebhooks {
+	readonly deliveries: DeliveryAttempt[] = [];
+	private webhooks = new Map<string, Record<string, unknown>>();
+	private tenantConfig = new Map<string, Record<string, unknown>>();
+	private keys = new Map<string, KeyRecord>();
+	private pending = new Set<Promise<void>>();
+	private generation = 0;
+
+	constructor(private readonly options: WebhookOptions) {
+		this.reset();
+	}
+
+	reset(): void {
+		this.generation++;
+		this.deliveries.length = 0;
+		this.webhooks = new Map();
+		this.keys = new Map();
+		this.tenantConfig = new Map(this.options.tenants.map((id) => [id, { events: {} }]));
+	}
+
+	// --- state for tests ----------------------------------------------------------------------
+
+	list(): Array<Record<string, unknown>> {
+		return [...this.webhooks.values()].map((webhook) => structuredClone(webhook));
+	}
+
+	get(webhookId: string): Record<string, unknown> | undefined {
+		const webhook = this.webhooks.get(webhookId.toLowerCase());
+		return webhook === undefined ? undefined : structuredClone(webhook);
+	}
+
+	tenantEvents(tenantId = this.options.tenants[0]): Record<string, { enabled?: boolean; transactionType?: string }> {
+		return structuredClone((this.tenantConfig.get(tenantId)?.events ?? {}) as Record<string, { enabled?: boolean }>);
+	}
+
+	enableEvents(events: string[], tenantId = this.options.tenants[0]): void {
+		const config = this.tenantConfig.get(tenantId);
+		if (config === undefined) throw new Error(`No tenant ${tenantId}`);
+		config.events = merge(config.events as Record<string, unknown>, Object.fromEntries(events.map((event) => [event, { enabled: true, transactionType: 'None' }])));
+	}
+
+	generateKey(algorithm: KeyAlgorithm, options: { id?: string; name?: string; kid?: string } = {}): SimKey {
+		const id = (options.id ?? randomUUID()).toLowerCase();
+		const name = options.name ?? `Simulator ${algorithm} key`;
+		const kid = options.kid ?? randomBytes(20).toString('base64url').slice(0, 27);
+		let record: KeyRecord;
+		if (algorithm.startsWith('HS')) {
+			record = { id, kid, algorithm, type: 'HMAC', name, secret: randomBytes(32).toString('base64') };
+		} else if (algorithm.startsWith('RS')) {
+			const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+			record = { id, kid, algorithm, type: 'RSA', name, privateKey: pair.privateKey, publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(), jwk: pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown> };
+		} else {
+			const curve = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' }[algorithm as 'ES256'];
+			const pair = generateKeyPairSync('ec', { namedCurve: curve });
+			record = { id, kid, algorithm, type: 'EC', name, privateKey: pair.privateKey, publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(), jwk: pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown> };
+		}
+		this.keys.set(id, record);
+		return this.renderKey(record) as unknown as SimKey;
+	}
+
+	async idle(): Promise<void> {
+		while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+	}
+
+	// --- routes -------------------------------------------------------------------------------
+
+	routes(): FeatureRoute[] {
+		return [
+			{ method: 'POST', pattern: ['api', 'webhook', 'search'], endpoint: '/api/webhook/search', auth: 'key', json: 'required', handle: (r) => this.search(r) },
+			{ method: 'POST', pattern: ['api', 'webhook', ':webhookId?'], endpoint: '/api/webhook', auth: 'key', json: 'required', handle: (r) => this.create(r) },
+			{ method: 'GET', pattern: ['api', 'webhook', ':webhookId?'], endpoint: '/api/webhook', auth: 'key', json: 'none', handle: (r) => this.retrieve(r) },
+			{ method: 'PUT', pattern: ['api', 'webhook', ':webhookId'], endpoint: '/api/webhook', auth: 'key', json: 'required', handle: (r) => this.update(r, false) },
+			{ method: 'PATCH', pattern: ['api', 'webhook', ':webhookId'], endpoint: '/api/webhook', auth: 'key', json: 'required', handle: (r) => this.update(r, true) },
+			{ method: 'DELETE', pattern: ['api', 'webhook', ':webhookId'], endpoint: '/api/webhook', auth: 'key', json: 'none', handle: (r) => this.remove(r) },
+			{ method: 'GET', pattern: ['api', 'tenant', ':tenantId?'], endpoint: '/api/tenant', auth: 'key', json: 'none', handle: (r) => this.retrieveTenant(r) },
+			{ method: 'PATCH', pattern: ['api', 'tenant', ':tenantId'], endpoint: '/api/tenant', auth: 'key', json: 'required', handle: (r) => this.patchTenant(r) },
+			{ method: 'POST', pattern: ['api', 'key', 'generate', ':keyId?'], endpoint: '/api/key/generate', auth: 'key', json: 'required', handle: (r) => this.generate(r) },
+			{ method: 'GET', pattern: ['api', 'key', ':keyId'], endpoint: '/api/key', auth: 'key', json: 'none', handle: (r) => this.retrieveKey(r) },
+			{ method: 'GET', pattern: ['.well-known', 'jwks.json'], endpoint: '/.well-known/jwks.json', auth: 'none', json: 'none', handle: () => this.jwks() },
+		];
+	}
+
+	private validate(webhook: unknown): FeatureReply | Record<string, unknown> {
+		if (!isObject(webhook)) return fieldError('webhook', '[missing]webhook', 'You must specify the [webhook] property.');
+		if (typeof webhook.url !== 'string' || webhook.url.trim() === '') return fieldError('webhook.url', '[blank]webhook.url', 'You must specify the [webhook.url] property.');
+		try {
+			const url = new URL(webhook.url);
+			if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+		} catch {
+			return fieldError('webhook.url', '[invalid]webhook.url', 'The [webhook.url] property is not a valid URL.');
+		}
+		for (const field of ['connectTimeout', 'readTimeout']) {
+			const value = webhook[field];
+			if (value === undefined || value === null) return fieldError(`webhook.${field}`, `[blank]webhook.${field}`, `You must specify the [webhook.${field}] property.`);
+			if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+				return fieldError(`webhook.${field}`, `[invalid]webhook.${field}`, `The [webhook.${field}] property must be greater than 0.`);
+			}
+		}
+		if (webhook.tenantIds !== undefined && webhook.tenantIds !== null) {
+			if (!Array.isArray(webhook.tenantIds) || webhook.tenantIds.some((id) => typeof id !== 'string' || !this.options.tenants.includes(id.toLowerCase()))) {
+				return fieldError('webhook.tenantIds', '[invalid]webhook.tenantIds', 'The [webhook.tenantIds] property contains an Id that is not a Tenant.');
+			}
+		}
+		const signature = webhook.signatureConfiguration;
+		if (isObject(signature) && signature.enabled === true) {
+			if (typeof signature.signingKeyId !== 'string' || !this.keys.has(signature.signingKeyId.toLowerCase())) {
+				return fieldError('webhook.signatureConfiguration.signingKeyId', '[invalid]webhook.signatureConfiguration.signingKeyId', 'The [webhook.signatureConfiguration.signingKeyId] is not a Key that can sign.');
+			}
+		}
+		return webhook;
+	}
+
+	private create(request: FeatureRequest): FeatureReply {
+		const valid = this.validate(request.body?.webhook);
+		if ('status' in valid && typeof valid.status === 'number') return valid as FeatureReply;
+		const webhook = valid as Record<string, unknown>;
+		const id = (request.params.webhookId ?? randomUUID()).toLowerCase();
+		if (!UUID.test(id)) return { status: 404 };
+		if (this.webhooks.has(id)) return fieldError('webhookId', '[duplicate]webhookId', 'A Webhook with Id [' + id + '] already exists.');
+		const now = this.options.now();
+		const stored: Record<string, unknown> = {
+			eventsEnabled: {},
+			global: false,
+			headers: {},
+			tenantIds: [],
+			...structuredClone(webhook),
+			id,
+			insertInstant: now,
+			lastUpdateInstant: now,
+		};
+		this.webhooks.set(id, stored);
+		return { status: 200, body: { webhook: structuredClone(stored) } };
+	}
+
+	private retrieve(request: FeatureRequest): FeatureReply {
+		if (request.params.webhookId === undefined) return { status: 200, body: { webhooks: this.list() } };
+		const webhook = this.get(request.params.webhookId);
+		return webhook === undefined ? { status: 404 } : { status: 200, body: { webhook } };
+	}
+
+	private update(request: FeatureRequest, patch: boolean): FeatureReply {
+		const id = String(request.params.webhookId).toLowerCase();
+		const existing = this.webhooks.get(id);
+		if (existing === undefined) return { status: 404 };
+		const given = request.body?.webhook;
+		const next = patch && isObject(given) ? merge(existing, given) : given;
+		const valid = this.validate(next);
+		if ('status' in valid && typeof valid.status === 'number') return valid as FeatureReply;
+		const stored = { ...(valid as Record<string, unknown>), id, insertInstant: existing.insertInstant, lastUpdateInstant: this.options.now() };
+		this.webhooks.set(id, stored);
+		return { status: 200, body: { webhook: structuredClone(stored) } };
+	}
+
+	private remove(request: FeatureRequest): FeatureReply {
+		return this.webhooks.delete(String(request.params.webhookId).toLowerCase()) ? { status: 200 } : { status: 404 };
+	}
+
+	private search(request: FeatureRequest): FeatureReply {
+		const search = isObject(request.body?.search) ? (request.body?.search as Record<string, unknown>) : {};
+		const contains = (value: unknown, wanted: unknown) =>
+			typeof wanted !== 'string' || wanted === '' || String(value ?? '').toLowerCase().includes(wanted.replace(/\*/g, '').toLowerCase());
+		const matches = this.list().filter((webhook) => contains(webhook.description, search.description) && contains(webhook.url, search.url));
+		const startRow = typeof search.startRow === 'number' ? search.startRow : 0;
+		const numberOfResults = typeof search.numberOfResults === 'number' ? search.numberOfResults : 25;
+		return { status: 200, body: { total: matches.length, webhooks: matches.slice(startRow, startRow + numberOfResults) } };
+	}
+
+	private renderTenant(id: string): Record<string, unknown> {
+		return { id, name: id === this.options.tenants[0] ? 'Default' : `Tenant ${id.slice(0, 8)}`, eventConfiguration: structuredClone(this.tenantConfig.get(id)) };
+	}
+
+	private retrieveTenant(request: FeatureRequest): FeatureReply {
+		if (request.params.tenantId === undefined) {
+			const visible = request.tenantId === undefined ? this.options.tenants : [request.tenantId];
+			return { status: 200, body: { tenants: visible.map((id) => this.renderTenant(id)) } };
+		}
+		const id = request.params.tenantId.toLowerCase();
+		if (!this.tenantConfig.has(id) || (request.tenantId !== undefined && request.tenantId !== id)) return { status: 404 };
+		return { status: 200, body: { tenant: this.renderTenant(id) } };
+	}
+
+	private patchTenant(request: FeatureRequest): FeatureReply {
+		const id = String(request.params.tenantId).toLowerCase();
+		const config = this.tenantConfig.get(id);
+		if (config === undefined || (request.tenantId !== undefined && request.tenantId !== id)) return { status: 404 };
+		const tenant = request.body?.tenant;
+		if (!isObject(tenant)) return fieldError('tenant', '[missing]tenant', 'You must specify the [tenant] property.');
+		if (isObject(tenant.eventConfiguration)) {
+			const events = tenant.eventConfiguration.events;
+			if (events !== undefined && !isObject(events)) return fieldError('tenant.eventConfiguration.events', '[invalid]tenant.eventConfiguration.events', 'The [tenant.eventConfiguration.events] property is invalid.');
+			for (const [event, setting] of Object.entries(events ?? {})) {
+				const type = isObject(setting) ? setting.transactionType : undefined;
+				if (type !== undefined && !['None', 'Any', 'SimpleMajority', 'SuperMajority', 'AbsoluteMajority'].includes(String(type))) {
+					return fieldError(`tenant.eventConfiguration.events[${event}].transactionType`, '[invalid]transactionType', 'The transaction type is invalid.');
+				}
+			}
+			this.tenantConfig.set(id, merge(config, tenant.eventConfiguration));
+		}
+		return { status: 200, body: { tenant: this.renderTenant(id) } };
+	}
+
+	private renderKey(key: KeyRecord): Record<string, unknown> {
+		const { privateKey, jwk, ...shown } = key;
+		void privateKey;
+		void jwk;
+		return { ...shown, insertInstant: this.options.now() };
+	}
+
+	private generate(request: FeatureRequest): FeatureReply {
+		const key = request.body?.key;
+		if (!isObject(key)) return fieldError('key', '[missing]key', 'You must specify the [key] property.');
+		const algorithms: KeyAlgorithm[] = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'];
+		if (!algorithms.includes(key.algorithm as KeyAlgorithm)) return fieldError('key.algorithm', '[invalid]key.algorithm', 'The [key.algorithm] property is invalid.');
+		const generated = this.generateKey(key.algorithm as KeyAlgorithm, { id: request.params.keyId, name: typeof key.name === 'string' ? key.name : undefined });
+		return { status: 200, body: { key: generated } };
+	}
+
+	private retrieveKey(request: FeatureRequest): FeatureReply {
+		const key = this.keys.get(String(request.params.keyId).toLowerCase());
+		return key === undefined ? { status: 404 } : { status: 200, body: { key: this.renderKey(key) } };
+	}
+
+	private jwks(): FeatureReply {
+		const keys = [...this.keys.values()]
+			.filter((key) => key.jwk !== undefined)
+			.map((key) => ({ ...key.jwk, alg: key.algorithm, kid: key.kid, use: 'sig' }));
+		return { status: 200, body: { keys } };
+	}
+
+	// --- delivery -----------------------------------------------------------------------------
+
+	emit(tenantId: string, type: string, fields: Record<string, unknown>): void {
+		const wireType = type === 'user.two-factor.failed-attempt' ? (this.options.failedAttemptType ?? type) : type;
+		const setting = (this.tenantConfig.get(tenantId)?.events as Record<string, { enabled?: boolean }> | undefined)?.[type];
+		if (setting?.enabled !== true) return;
+		const event = { ...fields, createInstant: this.options.now(), id: randomUUID(), tenantId, type: wireType };
+		for (const webhook of this.webhooks.values()) {
+			const covers = webhook.global === true || (Array.isArray(webhook.tenantIds) && webhook.tenantIds.map((id) => String(id).toLowerCase()).includes(tenantId));
+			if (!covers || (webhook.eventsEnabled as Record<string, boolean> | undefined)?.[type] !== true) continue;
+			const delivery = this.deliver(structuredClone(webhook), event, this.generation);
+			this.pending.add(delivery);
+			void delivery.finally(() => this.pending.delete(delivery));
+		}
+	}
+
+	private signature(webhook: Record<string, unknown>, raw: string): string | undefined {
+		const config = webhook.signatureConfiguration;
+		if (!isObject(config) || config.enabled !== true) return undefined;
+		const key = this.keys.get(String(config.signingKeyId).toLowerCase());
+		if (key === undefined) return undefined;
+		const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+		const signed = `${encode({ alg: key.algorithm, typ: 'JWT', kid: key.kid })}.${encode({ request_body_sha256: createHash('sha256').update(raw).digest('base64') })}`;
+		const digest = `sha${key.algorithm.slice(2)}`;
+		let signature: Buffer;
+		if (key.type === 'HMAC') signature = createHmac(digest, Buffer.from(String(key.secret), 'utf8')).update(signed).digest();
+		else if (key.type === 'EC') signature = sign(digest, Buffer.from(signed), { key: key.privateKey as KeyObject, dsaEncoding: 'ieee-p1363' });
+		else signature = sign(digest, Buffer.from(signed), key.privateKey as KeyObject);
+		return `${signed}.${signature.toString('base64url')}`;
+	}
+
+	private async deliver(webhook: Record<string, unknown>, event: Record<string, unknown>, generation: number): Promise<void> {
+		const raw = JSON.stringify({ event });
+		const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+		for (const [name, value] of Object.entries(isObject(webhook.headers) ? webhook.headers : {})) headers[name] = String(value);
+		if (typeof webhook.httpAuthenticationUsername === 'string' && webhook.httpAuthenticationUsername !== '') {
+			headers.Authorization = `Basic ${Buffer.from(`${webhook.httpAuthenticationUsername}:${String(webhook.httpAuthenticationPassword ?? '')}`).toString('base64')}`;
+		}
+		const signature = this.signature(webhook, raw);
+		if (signature !== undefined) headers['X-FusionAuth-Signature-JWT'] = signature;
+		const timeout = Number(webhook.connectTimeout ?? 1000) + Number(webhook.readTimeout ?? 2000);
+		for (let attempt = 1; attempt <= 1 + RETRIES; attempt++) {
+			if (generation !== this.generation) return;
+			const record: DeliveryAttempt = {
+				webhookId: String(webhook.id),
+				url: String(webhook.url),
+				eventId: String(event.id),
+				eventType: String(event.type),
+				attempt,
+				headers,
+				body: raw,
+				time: this.options.now(),
+			};
+			try {
+				const response = await fetch(String(webhook.url), { method: 'POST', headers, body: raw, redirect: 'manual', signal: AbortSignal.timeout(timeout) });
+				await response.arrayBuffer().catch(() => undefined);
+				record.status = response.status;
+			} catch (error) {
+				record.error = (error as Error).name === 'TimeoutError' ? 'timeout' : String((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
+			}
+			if (generation !== this.generation) return;
+			this.deliveries.push(record);
+			if (record.status !== undefined && record.status >= 200 && record.status < 300) return;
+			if (attempt <= RETRIES) await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 1000));
+		}
+	}
+}

@@ -1,0 +1,422 @@
+/**
+ * Every delivery the trigger gets, good or forged, handed to the built node as n8n hands it.
+ * Test tokens are made with `jose`, not with the node's code, so a shared mistake cannot pass.
+ */
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import type { JWK, KeyLike } from 'jose';
+import type { IDataObject } from 'n8n-workflow';
+
+import { deliver, shared, startedItems, triggerNode } from './context';
+import type { Shared } from './context';
+
+const node = triggerNode();
+const HMAC_SECRET = 'a-long-hmac-secret-as-key-master-shows-it-1234567890';
+const SHARED_SECRET = 'the-shared-secret-the-trigger-registered-0123456789';
+
+function methodRemoved(id = 'e0a6d1f4-1111-4d4f-9a3a-000000000001'): string {
+	return JSON.stringify({
+		event: {
+			createInstant: 1732950000000,
+			id,
+			info: { ipAddress: '203.0.113.7' },
+			method: { id: 'MX2A', method: 'authenticator' },
+			tenantId: '30663132-6464-6665-3032-326466613934',
+			type: 'user.two-factor.method.remove',
+			user: { id: '00000000-0000-4000-8000-000000000002', email: 'jane@example.com' },
+		},
+	});
+}
+
+function failedAttempt(type: string, id: string): string {
+	return JSON.stringify({
+		event: {
+			applicationId: '3c219e58-ed0e-4b18-ad48-f4f92793ae32',
+			createInstant: 1732950000000,
+			id,
+			info: { ipAddress: '203.0.113.7', userAgent: 'curl' },
+			method: 'email',
+			tenantId: '30663132-6464-6665-3032-326466613934',
+			type,
+			user: { id: '00000000-0000-4000-8000-000000000003', email: 'sam@example.com' },
+		},
+	});
+}
+
+const sha256 = (raw: string) => createHash('sha256').update(raw, 'utf8').digest('base64');
+
+async function signed(raw: string, key: KeyLike | Uint8Array, alg: string, kid: string, claims: IDataObject = {}): Promise<string> {
+	return await new SignJWT({ request_body_sha256: sha256(raw), ...claims }).setProtectedHeader({ alg, typ: 'JWT', kid }).sign(key);
+}
+
+/** A server publishing a JSON Web Key Set that a test can change, counting how often it is read. */
+async function jwksServer(keys: JWK[]) {
+	const state = { keys, fetches: 0 };
+	const server = createServer((request, response) => {
+		if (request.url?.endsWith('/.well-known/jwks.json')) {
+			state.fetches++;
+			response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: state.keys }));
+		} else {
+			response.writeHead(404).end();
+		}
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const port = (server.address() as AddressInfo).port;
+	let prefix = 0;
+	return {
+		state,
+		/** A fresh Base URL per test (a path prefix), so the node's key cache starts empty. */
+		baseUrl: () => `http://127.0.0.1:${port}/p${++prefix}`,
+		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+	};
+}
+
+function signatureTrigger(baseUrl: string, hmacSecret = ''): Shared {
+	return shared(
+		{ events: ['user.two-factor.method.remove'], registration: 'manual', verification: 'signature', hmacSecret },
+		{ baseUrl, apiKey: 'an-api-key-never-sent-to-the-jwks', tenantId: '' },
+	);
+}
+
+function refusal(state: Shared): string {
+	const warnings = state.logs.filter((log) => log.level === 'warn').map((log) => log.message);
+	expect(warnings).toHaveLength(1);
+	return warnings[0];
+}
+
+let rsa: { publicKey: KeyLike; privateKey: KeyLike };
+let otherRsa: { publicKey: KeyLike; privateKey: KeyLike };
+let ec: { publicKey: KeyLike; privateKey: KeyLike };
+let ec384: { publicKey: KeyLike; privateKey: KeyLike };
+let ed: { publicKey: KeyLike; privateKey: KeyLike };
+let jwks: Awaited<ReturnType<typeof jwksServer>>;
+
+beforeAll(async () => {
+	rsa = await generateKeyPair('RS256');
+	otherRsa = await generateKeyPair('RS256');
+	ec = await generateKeyPair('ES256');
+	ec384 = await generateKeyPair('ES384');
+	ed = await generateKeyPair('EdDSA');
+	jwks = await jwksServer([
+		{ ...(await exportJWK(rsa.publicKey)), kid: 'rsa-1', alg: 'RS256', use: 'sig' },
+		{ ...(await exportJWK(ec.publicKey)), kid: 'ec-1', alg: 'ES256', use: 'sig' },
+		{ ...(await exportJWK(ec384.publicKey)), kid: 'ec-384', alg: 'ES384', use: 'sig' },
+		{ ...(await exportJWK(ed.publicKey)), kid: 'ed-1', alg: 'EdDSA', use: 'sig' },
+	]);
+});
+
+afterAll(async () => {
+	await jwks.close();
+});
+
+describe('signature: good signatures start the workflow with the event', () => {
+	test('HMAC (HS256) with the secret given in the trigger', async () => {
+		const raw = methodRemoved();
+		const state = signatureTrigger(jwks.baseUrl(), HMAC_SECRET);
+		const token = await signed(raw, new TextEncoder().encode(HMAC_SECRET), 'HS256', 'hmac-1');
+		const answer = await deliver(node, state, { headers: { 'X-FusionAuth-Signature-JWT': token }, raw });
+		expect(answer.status).toBeUndefined();
+		expect(startedItems(answer)).toEqual([
+			{
+				eventType: 'user.two-factor.method.remove',
+				userId: '00000000-0000-4000-8000-000000000002',
+				email: 'jane@example.com',
+				method: 'authenticator',
+				event: JSON.parse(raw).event,
+			},
+		]);
+	});
+
+	test('HMAC HS512 too', async () => {
+		const raw = methodRemoved();
+		const state = signatureTrigger(jwks.baseUrl(), HMAC_SECRET);
+		const token = await signed(raw, new TextEncoder().encode(HMAC_SECRET), 'HS512', 'hmac-1');
+		expect(startedItems(await deliver(node, state, { headers: { 'X-FusionAuth-Signature-JWT': token }, raw }))).toHaveLength(1);
+	});
+
+	test.each([
+		['RSA (RS256)', 'RS256', 'rsa-1', () => rsa.privateKey],
+		['EC (ES256)', 'ES256', 'ec-1', () => ec.privateKey],
+		['EC (ES384)', 'ES384', 'ec-384', () => ec384.privateKey],
+		['EdDSA (Ed25519)', 'EdDSA', 'ed-1', () => ed.privateKey],
+	])('%s with the public key its kid names in the server JWKS', async (_name, alg, kid, key) => {
+		const raw = methodRemoved();
+		const state = signatureTrigger(jwks.baseUrl());
+		const token = await signed(raw, key(), alg, kid);
+		const answer = await deliver(node, state, { headers: { 'X-FusionAuth-Signature-JWT': token }, raw });
+		expect(state.logs.filter((log) => log.level === 'warn')).toEqual([]);
+		expect(startedItems(answer)?.[0]?.eventType).toBe('user.two-factor.method.remove');
+		// The JWKS is public: fetched without the API key, and without following redirects.
+		const jwksRequests = state.sent.filter((request) => request.url.endsWith('/.well-known/jwks.json'));
+		expect(jwksRequests).toHaveLength(1);
+		expect(Object.keys(jwksRequests[0].headers).map((name) => name.toLowerCase())).not.toContain('authorization');
+	});
+
+	test('the key set is cached: a second delivery fetches nothing', async () => {
+		const baseUrl = jwks.baseUrl();
+		const state = signatureTrigger(baseUrl);
+		for (const id of ['e0a6d1f4-1111-4d4f-9a3a-00000000000a', 'e0a6d1f4-1111-4d4f-9a3a-00000000000b']) {
+			const raw = methodRemoved(id);
+			const answer = await deliver(node, state, { headers: { 'X-FusionAuth-Signature-JWT': await signed(raw, rsa.privateKey, 'RS256', 'rsa-1') }, raw });
+			expect(startedItems(answer)).toHaveLength(1);
+		}
+		expect(state.sent.filter((request) => request.url.endsWith('/.well-known/jwks.json'))).toHaveLength(1);
+	});
+});
+
+describe('signature: forged or broken deliveries get 401, start nothing, and say why in the log', () => {
+	async function refused(state: Shared, headers: Record<string, string>, raw: string): Promise<string> {
+		const answer = await deliver(node, state, { headers, raw });
+		expect(answer.status).toBe(401);
+		expect(answer.result).toEqual({ noWebhookResponse: true });
+		expect(startedItems(answer)).toBeUndefined();
+		const reason = refusal(state);
+		for (const secret of [HMAC_SECRET, state.credential.apiKey as string]) expect(JSON.stringify(state.logs)).not.toContain(secret);
+		return reason;
+	}
+
+	test('HMAC signed with another secret', async () => {
+		const raw = methodRemoved();
+		const token = await signed(raw, new TextEncoder().encode('some-other-secret-of-the-same-size-0123456789abcdef'), 'HS256', 'hmac-1');
+		expect(await refused(signatureTrigger(jwks.baseUrl(), HMAC_SECRET), { 'X-FusionAuth-Signature-JWT': token }, raw)).toMatch(/HMAC secret/);
+	});
+
+	test('RSA signed with another key under a published kid', async () => {
+		const raw = methodRemoved();
+		const token = await signed(raw, otherRsa.privateKey, 'RS256', 'rsa-1');
+		expect(await refused(signatureTrigger(jwks.baseUrl()), { 'X-FusionAuth-Signature-JWT': token }, raw)).toMatch(/does not match the public key/);
+	});
+
+	test('EC signature presented under the RSA key\'s kid', async () => {
+		const raw = methodRemoved();
+		const token = await signed(raw, ec.privateKey, 'ES256', 'rsa-1');
+		expect(await refused(signatureTrigger(jwks.baseUrl()), { 'X-FusionAuth-Signature-JWT': token }, raw)).toMatch(/does not fit/);
+	});
+
+	test('a JWT whose request_body_sha256 is of another body', async () => {
+		const raw = methodRemoved();
+		const token = await new SignJWT({ request_body_sha256: sha256(methodRemoved('e0a6d1f4-1111-4d4f-9a3a-0000000000ff')) })
+			.setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+			.sign(rsa.privateKey);
+		expect(await refused(signatureTrigger(jwks.baseUrl()), { 'X-FusionAuth-Signature-JWT': token }, raw)).toMatch(/request_body_sha256/);
+	});
+
+	test('a body changed after signing (one character, whitespace included)', async () => {
+		const raw = methodRemoved();
+		const token = await signed(raw, rsa.privateKey, 'RS256', 'rsa-1');
+		const tampered = raw.replace('jane@example.com', 'jane@example.org');
+		expect(await refused(signatureTrigger(jwks.baseUrl()), { 'X-FusionAuth-Signature-JWT': token }, tampered)).toMatch(/body does not match/);
+		const reformatted = `${raw} `;
+		expect(await refused(signatureTrigger(jwks.baseUrl()), { 'X-FusionAuth-Signature-JWT': token }, reformatted)).toMatch(/body does not match/);
+	});
+
+	test('an unknown kid (after fetching the key set again)', async () => {
+		const raw = methodRemoved();
+		const token = await signed(raw, otherRsa.privateKey, 'RS256', 'not-published');
+		const state = signatureTrigger(jwks.baseUrl());
+		expect(await refused(state, { 'X-FusionAuth-Signature-JWT': token }, raw)).toMatch(/no public key with kid "not-published"/);
+		expect(state.sent.filter((request) => request.url.endsWith('/.well-known/jwks.json'))).toHaveLength(1);
+	});
+
+	test('an expired JWT', async () => {
+		const raw = methodRemoved();
+		const token = await signed(raw, rsa.privateKey, 'RS256', 'rsa-1', { exp: Math.floor(Date.now() / 1000) - 3600 });
+		expect(await refused(signatureTrigger(jwks.baseUrl()), { 'X-FusionAuth-Signature-JWT': token }, raw)).toMatch(/expired/);
+	});
+
+	test.each([
+		['not a JWT', 'not-a-jwt'],
+		['two parts', 'eyJhbGciOiJIUzI1NiJ9.eyJhIjoxfQ'],
+		['an empty signature', 'eyJhbGciOiJIUzI1NiJ9.eyJhIjoxfQ.'],
+		['a header that is not JSON', `${Buffer.from('{alg').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.c2ln`],
+		['characters outside base64url', 'eyJhbGciOiJIUzI1NiJ9.eyJhIjoxfQ.c2ln+/=='],
+	])('a malformed JWT: %s', async (_name, token) => {
+		const raw = methodRemoved();
+		await refused(signatureTrigger(jwks.baseUrl(), HMAC_SECRET), { 'X-FusionAuth-Signature-JWT': token }, raw);
+	});
+
+	test('alg "none" is never accepted', async () => {
+		const raw = methodRemoved();
+		const token = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify({ request_body_sha256: sha256(raw) })).toString('base64url')}.x`;
+		await refused(signatureTrigger(jwks.baseUrl()), { 'X-FusionAuth-Signature-JWT': token }, raw);
+		await refused(signatureTrigger(jwks.baseUrl(), HMAC_SECRET), { 'X-FusionAuth-Signature-JWT': token }, raw);
+	});
+
+	test('an HS256 token is refused when the trigger expects an asymmetric key (no key confusion)', async () => {
+		const raw = methodRemoved();
+		const publicJwk = JSON.stringify(await exportJWK(rsa.publicKey));
+		const token = await signed(raw, new TextEncoder().encode(publicJwk), 'HS256', 'rsa-1');
+		expect(await refused(signatureTrigger(jwks.baseUrl()), { 'X-FusionAuth-Signature-JWT': token }, raw)).toMatch(/no HMAC secret/);
+	});
+
+	test('an RS256 token is refused when the trigger expects an HMAC key', async () => {
+		const raw = methodRemoved();
+		const token = await signed(raw, rsa.privateKey, 'RS256', 'rsa-1');
+		expect(await refused(signatureTrigger(jwks.baseUrl(), HMAC_SECRET), { 'X-FusionAuth-Signature-JWT': token }, raw)).toMatch(/expects an HMAC key/);
+	});
+
+	test('no X-FusionAuth-Signature-JWT header', async () => {
+		expect(await refused(signatureTrigger(jwks.baseUrl(), HMAC_SECRET), {}, methodRemoved())).toMatch(/header is missing/);
+	});
+});
+
+describe('signature: a rotated key is fetched again', () => {
+	test('a kid the cached set does not hold fetches the set again and verifies', async () => {
+		const baseUrl = jwks.baseUrl();
+		const state = signatureTrigger(baseUrl);
+		const first = methodRemoved('e0a6d1f4-1111-4d4f-9a3a-0000000000c1');
+		expect(startedItems(await deliver(node, state, { headers: { 'X-FusionAuth-Signature-JWT': await signed(first, rsa.privateKey, 'RS256', 'rsa-1') }, raw: first }))).toHaveLength(1);
+		const rotated = await generateKeyPair('RS256');
+		const original = [...jwks.state.keys];
+		jwks.state.keys = [...original, { ...(await exportJWK(rotated.publicKey)), kid: 'rsa-2', alg: 'RS256' }];
+		try {
+			// Right after the first fetch: the cache waits out its one-second gap, then fetches.
+			const second = methodRemoved('e0a6d1f4-1111-4d4f-9a3a-0000000000c2');
+			const answer = await deliver(node, state, { headers: { 'X-FusionAuth-Signature-JWT': await signed(second, rotated.privateKey, 'RS256', 'rsa-2') }, raw: second });
+			expect(startedItems(answer)).toHaveLength(1);
+			expect(state.sent.filter((request) => request.url.endsWith('/.well-known/jwks.json'))).toHaveLength(2);
+		} finally {
+			jwks.state.keys = original;
+		}
+	});
+
+	test('made-up kids share fetches (at most one a second) and a kid found missing is not fetched for again', async () => {
+		const state = signatureTrigger(jwks.baseUrl());
+		const wave = async (prefix: string) => {
+			const raw = methodRemoved();
+			// Signed first, so that the deliveries arrive together.
+			const tokens = await Promise.all(Array.from({ length: 20 }, async (_, index) => await signed(raw, otherRsa.privateKey, 'RS256', `${prefix}-${index}`)));
+			const answers = await Promise.all(tokens.map(async (token) => await deliver(node, state, { headers: { 'X-FusionAuth-Signature-JWT': token }, raw })));
+			return answers.map((answer) => answer.status);
+		};
+		const fetches = () => state.sent.filter((request) => request.url.endsWith('/.well-known/jwks.json')).length;
+		expect(await wave('forged')).toEqual(Array(20).fill(401));
+		expect(fetches()).toBe(1);
+		expect(await wave('forged')).toEqual(Array(20).fill(401));
+		expect(fetches()).toBe(1);
+		const started = Date.now();
+		expect(await wave('other')).toEqual(Array(20).fill(401));
+		expect(fetches()).toBe(2);
+		// The second fetch waited for the one-second gap.
+		expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+	});
+});
+
+describe('shared secret, basic auth, none', () => {
+	const automatic = (staticData: IDataObject) =>
+		shared({ events: ['user.two-factor.method.remove'], verification: 'sharedSecret' }, { baseUrl: 'http://127.0.0.1:9', apiKey: 'k' }, staticData);
+
+	test('the secret the trigger registered starts the workflow', async () => {
+		const state = automatic({ registrations: { 'http://n8n.example.com/webhook/x/webhook': { webhookId: 'w1', fingerprint: 'f', sharedSecret: SHARED_SECRET } } });
+		const answer = await deliver(node, state, { headers: { 'X-N8n-Webhook-Secret': SHARED_SECRET }, raw: methodRemoved() });
+		expect(startedItems(answer)).toHaveLength(1);
+	});
+
+	test.each([
+		['a wrong secret', { 'X-N8n-Webhook-Secret': `${SHARED_SECRET.slice(0, -1)}x` }],
+		['a prefix of the secret', { 'X-N8n-Webhook-Secret': SHARED_SECRET.slice(0, 10) }],
+		['no secret header', {}],
+	])('%s: 401, nothing starts, the secret is not logged', async (_name, headers) => {
+		const state = automatic({ registrations: { 'http://n8n.example.com/webhook/x/webhook': { webhookId: 'w1', fingerprint: 'f', sharedSecret: SHARED_SECRET } } });
+		const answer = await deliver(node, state, { headers, raw: methodRemoved() });
+		expect(answer.status).toBe(401);
+		expect(startedItems(answer)).toBeUndefined();
+		expect(refusal(state)).toMatch(/x-n8n-webhook-secret/i);
+		expect(JSON.stringify(state.logs)).not.toContain(SHARED_SECRET.slice(0, 10));
+	});
+
+	test('with no secret registered yet, nothing is accepted, not even an empty header', async () => {
+		const state = automatic({});
+		const answer = await deliver(node, state, { headers: { 'X-N8n-Webhook-Secret': '' }, raw: methodRemoved() });
+		expect(answer.status).toBe(401);
+	});
+
+	test('manual registration compares with the secret given in the trigger', async () => {
+		const parameters = { events: ['user.two-factor.method.remove'], registration: 'manual', verification: 'sharedSecret', sharedSecret: SHARED_SECRET };
+		const good = shared(parameters, { baseUrl: 'http://127.0.0.1:9', apiKey: 'k' });
+		expect(startedItems(await deliver(node, good, { headers: { 'x-n8n-webhook-secret': SHARED_SECRET }, raw: methodRemoved() }))).toHaveLength(1);
+		const bad = shared(parameters, { baseUrl: 'http://127.0.0.1:9', apiKey: 'k' });
+		expect((await deliver(node, bad, { headers: { 'x-n8n-webhook-secret': 'nope' }, raw: methodRemoved() })).status).toBe(401);
+	});
+
+	test('basic auth: the right user and password start the workflow, anything else gets 401', async () => {
+		const parameters = { events: ['user.two-factor.method.remove'], verification: 'basicAuth', basicAuthUsername: 'fusionauth', basicAuthPassword: 'pa:ss-word' };
+		const basic = (text: string) => `Basic ${Buffer.from(text).toString('base64')}`;
+		const good = shared(parameters, { baseUrl: 'http://127.0.0.1:9', apiKey: 'k' });
+		expect(startedItems(await deliver(node, good, { headers: { Authorization: basic('fusionauth:pa:ss-word') }, raw: methodRemoved() }))).toHaveLength(1);
+		for (const authorization of [basic('fusionauth:wrong'), basic('other:pa:ss-word'), 'Bearer x', '']) {
+			const bad = shared(parameters, { baseUrl: 'http://127.0.0.1:9', apiKey: 'k' });
+			expect((await deliver(node, bad, { headers: authorization ? { Authorization: authorization } : {}, raw: methodRemoved() })).status).toBe(401);
+			expect(JSON.stringify(bad.logs)).not.toContain('pa:ss-word');
+		}
+	});
+
+	test('none accepts a delivery without any proof', async () => {
+		const state = shared({ events: ['user.two-factor.method.remove'], verification: 'none' }, { baseUrl: 'http://127.0.0.1:9', apiKey: 'k' });
+		expect(startedItems(await deliver(node, state, { headers: {}, raw: methodRemoved() }))).toHaveLength(1);
+	});
+});
+
+describe('what starts a run', () => {
+	const parameters = { events: ['user.two-factor.failed-attempt', 'user.two-factor.method.remove'], verification: 'none' };
+
+	test('a repeated event id is answered 200 and starts nothing; the memory stays bounded', async () => {
+		const state = shared(parameters, { baseUrl: 'http://127.0.0.1:9', apiKey: 'k' });
+		const raw = methodRemoved('e0a6d1f4-1111-4d4f-9a3a-0000000000d1');
+		expect(startedItems(await deliver(node, state, { headers: {}, raw }))).toHaveLength(1);
+		const again = await deliver(node, state, { headers: {}, raw });
+		expect(again.status).toBeUndefined();
+		expect(again.result.noWebhookResponse).toBeUndefined();
+		expect(startedItems(again)).toBeUndefined();
+		for (let index = 0; index < 250; index++) {
+			await deliver(node, state, { headers: {}, raw: methodRemoved(`e0a6d1f4-1111-4d4f-9a3a-${String(index).padStart(12, '0')}`) });
+		}
+		expect((state.staticData.recentEventIds as string[]).length).toBeLessThanOrEqual(200);
+		// Long forgotten: the first id starts a run again.
+		expect(startedItems(await deliver(node, state, { headers: {}, raw }))).toHaveLength(1);
+	});
+
+	test('a repeated event is dropped also when n8n hands the trigger fresh static data each time (as n8n 2.x does)', async () => {
+		const state = shared(parameters, { baseUrl: 'http://127.0.0.1:9', apiKey: 'k' });
+		const raw = methodRemoved('e0a6d1f4-1111-4d4f-9a3a-0000000000d2');
+		expect(startedItems(await deliver(node, state, { headers: {}, raw }))).toHaveLength(1);
+		state.staticData = {};
+		expect(startedItems(await deliver(node, state, { headers: {}, raw }))).toBeUndefined();
+		// Another trigger (workflow) gets the same event for itself.
+		const other = shared(parameters, { baseUrl: 'http://127.0.0.1:9', apiKey: 'k' });
+		expect(startedItems(await deliver(node, other, { headers: {}, raw }))).toHaveLength(1);
+	});
+
+	test.each(['user.two-factor.failed-attempt', 'user.two-factor.failed.attempt'])('the failed attempt spelled %s', async (type) => {
+		const state = shared(parameters, { baseUrl: 'http://127.0.0.1:9', apiKey: 'k' });
+		const raw = failedAttempt(type, `f${type.length}a6d1f4-1111-4d4f-9a3a-000000000001`);
+		expect(startedItems(await deliver(node, state, { headers: {}, raw }))).toEqual([
+			{
+				eventType: 'user.two-factor.failed-attempt',
+				userId: '00000000-0000-4000-8000-000000000003',
+				email: 'sam@example.com',
+				method: 'email',
+				event: JSON.parse(raw).event,
+			},
+		]);
+	});
+
+	test('an event the trigger was not set to start on is answered 200 and starts nothing', async () => {
+		const state = shared({ ...parameters, events: ['user.two-factor.method.add'] }, { baseUrl: 'http://127.0.0.1:9', apiKey: 'k' });
+		const answer = await deliver(node, state, { headers: {}, raw: methodRemoved() });
+		expect(answer.status).toBeUndefined();
+		expect(startedItems(answer)).toBeUndefined();
+	});
+
+	test('a body that is not a FusionAuth event gets 400 and starts nothing', async () => {
+		for (const raw of ['{"user": {}}', 'not json', '{"event": "text"}']) {
+			const state = shared(parameters, { baseUrl: 'http://127.0.0.1:9', apiKey: 'k' });
+			const answer = await deliver(node, state, { headers: {}, raw });
+			expect(answer.status).toBe(400);
+			expect(startedItems(answer)).toBeUndefined();
+		}
+	});
+});
