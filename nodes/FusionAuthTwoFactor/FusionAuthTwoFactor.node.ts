@@ -8,6 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { buildProperties } from './actions/operations';
 import { router } from './actions/router';
+import { searchUsers } from './methods/listSearch';
 
 export class FusionAuthTwoFactor implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,6 +26,8 @@ export class FusionAuthTwoFactor implements INodeType {
 		credentials: [{ name: 'fusionAuthApi', required: true }],
 		properties: buildProperties(),
 	};
+
+	methods = { listSearch: { searchUsers } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -38,22 +38,23 @@ export const disable: FusionAuthOperation = {
 		onApiVersion('current', additionalFields([applicationIdField])),
 	],
 
-	request(parameters: ItemParameters): FusionAuthRequest {
+	async request(parameters: ItemParameters): Promise<FusionAuthRequest> {
 		const authentication = parameters.authentication();
-		const path = userTwoFactorPath(parameters, authentication);
 		const code = parameters.requiredString('code');
 		if (parameters.apiVersion === 'legacy') {
+			const path = await userTwoFactorPath(parameters, authentication);
 			return { method: 'DELETE', path, authentication, query: { code }, statusMessages: { 404: 'User not found' } };
 		}
+		const query = {
+			methodId: parameters.optionalString('methodId'),
+			code,
+			applicationId: parameters.additionalString('applicationId', { uuid: true }),
+		};
 		return {
 			method: 'DELETE',
-			path,
+			path: await userTwoFactorPath(parameters, authentication),
 			authentication,
-			query: {
-				methodId: parameters.optionalString('methodId'),
-				code,
-				applicationId: parameters.additionalString('applicationId', { uuid: true }),
-			},
+			query,
 			statusMessages: { 404: 'User not found' },
 		};
 	},

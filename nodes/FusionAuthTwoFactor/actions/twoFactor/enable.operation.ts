@@ -92,21 +92,21 @@ export const enable: FusionAuthOperation = {
 		])),
 	],
 
-	request(parameters: ItemParameters): FusionAuthRequest {
+	async request(parameters: ItemParameters): Promise<FusionAuthRequest> {
 		const authentication = parameters.authentication();
-		const path = userTwoFactorPath(parameters, authentication);
 		const code = parameters.requiredString('code');
 
 		if (parameters.apiVersion === 'legacy') {
+			const legacyBody = {
+				code,
+				delivery: parameters.option('delivery', 'None'),
+				secret: parameters.requiredString('secret'),
+			};
 			return {
 				method: 'POST',
-				path,
+				path: await userTwoFactorPath(parameters, authentication),
 				authentication,
-				body: {
-					code,
-					delivery: parameters.option('delivery', 'None'),
-					secret: parameters.requiredString('secret'),
-				},
+				body: legacyBody,
 				statusMessages: { 404: 'User not found' },
 			};
 		}
@@ -135,7 +135,7 @@ export const enable: FusionAuthOperation = {
 		);
 		return {
 			method: 'POST',
-			path,
+			path: await userTwoFactorPath(parameters, authentication),
 			authentication,
 			body,
 			statusMessages: { 404: 'User not found' },

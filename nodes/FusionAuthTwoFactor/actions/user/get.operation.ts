@@ -19,8 +19,8 @@ export const get: FusionAuthOperation = {
 	toolOutput: USER_FIELDS,
 	properties: [userIdProperty()],
 
-	request(parameters: ItemParameters): FusionAuthRequest {
-		const userId = parameters.requiredString('userId', { uuid: true });
+	async request(parameters: ItemParameters): Promise<FusionAuthRequest> {
+		const userId = await parameters.userId();
 		return {
 			method: 'GET',
 			path: ['user', parameters.pathSegment('userId', userId)],
