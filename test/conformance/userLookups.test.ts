@@ -31,7 +31,8 @@ async function lookupViaNode(parameters: INodeParameters, tenantId: string): Pro
 		credentials: { baseUrl: server.url, apiKey: API_KEY, tenantId },
 	});
 	expect(result.error).toBeUndefined();
-	expect(server.requests).toHaveLength(2);
+	// The lookup first; User > Get needs nothing more, other operations send their own request after it.
+	expect(server.requests.length).toBeGreaterThanOrEqual(1);
 	return onTheWire(server.requests[0]);
 }
 

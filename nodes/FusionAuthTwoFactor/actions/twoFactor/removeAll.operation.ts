@@ -4,11 +4,11 @@ import { NodeApiError } from 'n8n-workflow';
 import type { ItemParameters } from '../../helpers/parameters';
 import { asUser, twoFactorMethods } from '../../helpers/user';
 import type { FusionAuthTransport } from '../../transport';
-import type { FusionAuthRequest } from '../../transport/request';
 import { userIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 import { recoveryCodeRequestFor } from '../recoveryCode/recoveryCodes';
 import { allowedFields, METHOD_FIELDS } from '../toolOutput';
+import { userRequest } from '../user/get.operation';
 
 /** The user's methods as the output lists them: what each was, never its secret. */
 function describedMethods(user: IDataObject): IDataObject[] {
@@ -54,17 +54,8 @@ export const removeAll: FusionAuthOperation = {
 		const fusionAuth = await transport();
 		const itemIndex = parameters.itemIndex;
 
-		let user = found;
-		if (user === undefined) {
-			const read: FusionAuthRequest = {
-				method: 'GET',
-				path: ['user', userSegment],
-				expectBody: { user: 'object' },
-				authentication: { type: 'apiKey' },
-				statusMessages: { 404: 'User not found' },
-			};
-			user = asUser((await fusionAuth.send(read, itemIndex)).body?.user) ?? {};
-		}
+		// The methods as they are now: from the lookup (By Email, ...), or read by ID.
+		const user = found ?? asUser((await fusionAuth.send(userRequest(userSegment), itemIndex)).body?.user) ?? {};
 		const removedMethods = describedMethods(user);
 		if (removedMethods.length === 0) {
 			return { userId, removedMethods, message: 'The user has no two factor method: nothing was changed' };
