@@ -134,6 +134,32 @@ describe('lookups that fail', () => {
 		expect(outputJson(result)).toEqual([expect.objectContaining({ id: USER_ID, email: EMAIL })]);
 	});
 
+	test('a looked-up value cannot add query parameters or change the path: it is sent as one encoded value', async () => {
+		const hostile = 'jane@example.com&username=admin/../../x?y=#z';
+		const result = await runAgainst(server, { resource: 'recoveryCode', operation: 'get', userId: locator('email', hostile) });
+		expect(result.error?.message).toBe(`No user with email ${JSON.stringify(hostile)}`);
+		expect(server.requests).toHaveLength(1);
+		expect(server.requests[0].path).toBe('/api/user');
+		expect(server.requests[0].query).toEqual({ email: hostile });
+	});
+
+	test.each([
+		['an ID that is not a UUID', { user: { id: '../../admin' } }],
+		['no ID', { user: { email: EMAIL } }],
+	])("an answer with %s fails the item: the next request's path takes only a UUID", async (_name, body) => {
+		server.respondWith((request) => (request.path === '/api/user' ? { status: 200, body } : documentedAnswer(request)));
+		const result = await runAgainst(server, { resource: 'recoveryCode', operation: 'generate', userId: locator('email', EMAIL) });
+		expect(result.error?.message).toBe(`User email matched a user without a valid ID in FusionAuth's answer ("${EMAIL}") [item 0]`);
+		expect(server.requests).toHaveLength(1);
+	});
+
+	test('an answer without a user object fails the item as not what FusionAuth sends', async () => {
+		server.respondWith((request) => (request.path === '/api/user' ? { status: 200, body: { users: [] } } : documentedAnswer(request)));
+		const result = await runAgainst(server, { resource: 'recoveryCode', operation: 'generate', userId: locator('email', EMAIL) });
+		expect(result.error?.message).toMatch(/^FusionAuth's answer to GET \/api\/user is not what FusionAuth sends/);
+		expect(server.requests).toHaveLength(1);
+	});
+
 	test('the other parameters are checked before the lookup: a bad item sends nothing', async () => {
 		const result = await runAgainst(server, {
 			resource: 'twoFactor',

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { FusionAuthRequest, FusionAuthResponse } from '../transport/request';
 import type { ItemParameters } from './parameters';
 import { asUser } from './user';
-import { quoteValue } from './validation';
+import { isUuid, quoteValue } from './validation';
 
 /** The modes of the `userId` resource locator, by their saved names. */
 export const USER_LOCATOR_MODES = ['list', 'id', 'email', 'username', 'loginId'] as const;
@@ -106,7 +106,8 @@ export async function resolveUser(
 	const response = await send(userLookupRequest(locator.mode, locator.value, loginIdTypes));
 	const user = asUser(response.body?.user);
 	const id = user?.id;
-	if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) {
+	// The ID goes into the next request's path: only a UUID, whatever the server answered.
+	if (typeof id !== 'string' || !isUuid(id)) {
 		parameters.fail(field, `matched a user without a valid ID in FusionAuth's answer (${quoteValue(locator.value)})`, MODE_LABELS[locator.mode]);
 	}
 	return { id, user };
