@@ -9,6 +9,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { buildProperties } from './actions/operations';
 import { router } from './actions/router';
 import { fusionAuthApiTest } from './methods/credentialTest';
+import { searchUsers } from './methods/listSearch';
 
 export class FusionAuthTwoFactor implements INodeType {
 	description: INodeTypeDescription = {
@@ -36,7 +37,7 @@ export class FusionAuthTwoFactor implements INodeType {
 		properties: buildProperties(),
 	};
 
-	methods = { credentialTest: { fusionAuthApiTest } };
+	methods = { credentialTest: { fusionAuthApiTest }, listSearch: { searchUsers } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -228,53 +228,89 @@ export const scenarios: Scenario[] = [
 			equal(codes.deliverTo, max.email, 'deliverTo');
 			equal(codes.ticket, 'HD-1042', 'ticket');
 			equal(after.methods.map((method) => method.id), ['MX2A', 'MX3E', 'MX4S'], 'methods after regenerating codes');
-			notRun(result, 'Method On File?');
+			notRun(result, 'Remove All Methods');
 			equal(requestsTo(sim, 'DELETE', '/api/user/two-factor').length, 0, 'DELETE requests');
+			// The picker By Email: one lookup, then the recovery codes for the ID it found.
+			equal(
+				sim.requests.map((request) => `${request.method} ${request.path} ${JSON.stringify(request.query)}`),
+				[`GET /api/user {"email":"${max.email}"}`, `POST /api/user/two-factor/recovery-code/${max.id} {}`],
+				'requests',
+			);
 		},
 	},
 	{
-		title: 'helpdesk-runbook / remove a lost SMS method',
+		title: 'helpdesk-runbook / lost phone: Remove All removes every method, the recovery codes stay hidden',
 		example: HELPDESK,
-		patch: (workflow) => setSample(workflow, 'Ticket', 'action', 'removeLostMethod'),
+		patch: (workflow) => setSample(workflow, 'Ticket', 'action', 'resetTwoFactor'),
 		check({ result, sim }) {
 			const max = DEMO_USERS.multi;
 			notRun(result, 'Regenerate Recovery Codes');
-			const reset = single(result, 'Issue One-Time Reset Code');
-			const disabled = single(result, 'Disable Lost Method');
-			equal(disabled, { success: true }, 'output of Disable Lost Method');
+			equal(
+				single(result, 'Remove All Methods').removedMethods,
+				[
+					{ id: 'MX2A', method: 'authenticator', name: 'Authy', authenticator: { algorithm: 'HmacSHA1', codeLength: 6, timeStep: 30 } },
+					{ id: 'MX3E', method: 'email', email: 'max.multi@example.com' },
+					{ id: 'MX4S', method: 'sms', name: 'Mobile', mobilePhone: '+15555550100' },
+				],
+				'removedMethods',
+			);
+			equal(user(sim, max.id).methods, [], "Max's methods after the reset");
+			// Look Up User By Email, then Remove All by the ID it found, which reads the methods first.
+			equal(
+				sim.requests.map((request) => `${request.method} ${request.path}`),
+				[
+					'GET /api/user',
+					`GET /api/user/${max.id}`,
+					`POST /api/user/two-factor/recovery-code/${max.id}`,
+					`DELETE /api/user/two-factor/${max.id}`,
+				],
+				'requests',
+			);
 			const deletes = requestsTo(sim, 'DELETE', `/api/user/two-factor/${max.id}`);
-			equal(deletes.length, 1, 'DELETE requests');
-			const query = deletes[0].query;
-			equal(query.methodId, 'MX4S', 'methodId sent to FusionAuth');
-			equal(query.code, (reset.recoveryCodes as string[])[0], 'code sent to FusionAuth (the fresh recovery code)');
-			const after = user(sim, max.id);
-			equal(after.methods, [], "Max's methods after the reset");
-			const summary = single(result, 'Removal Result');
-			equal(summary.twoFactorEnabled, false, 'twoFactorEnabled in the result');
-			equal(summary.remainingMethods, 0, 'remainingMethods in the result');
-			equal(summary.removedMethodId, 'MX4S', 'removedMethodId in the result');
+			equal(Object.keys(deletes[0].query), ['code'], 'the DELETE carries only the recovery code');
+			const code = deletes[0].query.code;
+			ensure(typeof code === 'string' && code !== '', 'a recovery code was sent');
+			const printed = result.command.stdout + result.command.stderr;
+			ensure(!printed.includes(code), 'the recovery code must not appear in anything n8n execute printed (node outputs, errors, logs)');
+			const summary = single(result, 'Reset Result');
+			equal(summary.removedMethods, 'MX2A (authenticator), MX3E (email), MX4S (sms)', 'removedMethods in the result');
+			equal(summary.userId, max.id, 'userId in the result');
 		},
 	},
 	{
-		title: 'helpdesk-runbook / unknown method id changes nothing',
+		title: 'helpdesk-runbook / lost phone for a user without methods: the result says so, nothing is issued',
 		example: HELPDESK,
 		patch: (workflow) => {
-			setSample(workflow, 'Ticket', 'action', 'removeLostMethod');
-			setSample(workflow, 'Ticket', 'lostMethodId', 'ZZZZ');
+			setSample(workflow, 'Ticket', 'action', 'resetTwoFactor');
+			setSample(workflow, 'Ticket', 'email', DEMO_USERS.noMethods.email!);
 		},
 		check({ result, sim, before }) {
-			const max = DEMO_USERS.multi;
-			notRun(result, 'Issue One-Time Reset Code');
-			const problem = single(result, 'Method Not Found');
+			const nora = DEMO_USERS.noMethods;
+			equal(single(result, 'Reset Result').nextStep, 'The user has no two factor method: nothing was changed', 'nextStep');
+			equal(user(sim, nora.id).recoveryCodes, before.get(nora.id)!.recoveryCodes, 'recovery codes afterwards');
 			equal(
-				problem.problem,
-				'The user has no two-factor method ZZZZ; methods on file: MX2A (authenticator), MX3E (email), MX4S (sms)',
-				'problem reported',
+				sim.requests.map((request) => `${request.method} ${request.path}`),
+				['GET /api/user', `GET /api/user/${nora.id}`],
+				'requests: the lookup and the read of the methods, nothing issued',
 			);
-			const after = user(sim, max.id);
-			equal(after.methods.map((method) => method.id), ['MX2A', 'MX3E', 'MX4S'], 'methods afterwards');
-			equal(after.recoveryCodes, before.get(max.id)!.recoveryCodes, 'recovery codes afterwards');
-			equal(sim.requests.map((request) => `${request.method} ${request.path}`), [`GET /api/user/${max.id}`], 'requests');
+		},
+	},
+	{
+		title: 'helpdesk-runbook / a node saved with a plain-string user ID runs as before',
+		example: HELPDESK,
+		patch: (workflow) => {
+			setParameters(workflow, 'Look Up User', { userId: DEMO_USERS.multi.id });
+			setParameters(workflow, 'Regenerate Recovery Codes', { userId: "={{ $('Look Up User').item.json.id }}" });
+		},
+		check({ result, sim }) {
+			const max = DEMO_USERS.multi;
+			equal(single(result, 'Look Up User').id, max.id, 'user looked up');
+			equal(single(result, 'Codes For The User').recoveryCodes, user(sim, max.id).recoveryCodes, 'recovery codes handed out');
+			equal(
+				sim.requests.map((request) => `${request.method} ${request.path}`),
+				[`GET /api/user/${max.id}`, `POST /api/user/two-factor/recovery-code/${max.id}`],
+				'requests',
+			);
 		},
 	},
 	{
@@ -375,26 +411,22 @@ export const scenarios: Scenario[] = [
 		},
 	},
 	{
-		title: "helpdesk-runbook / unknown user: FusionAuth's 404 stops the run in plain words",
+		title: "helpdesk-runbook / unknown email: FusionAuth's 404 stops the run in plain words",
 		example: HELPDESK,
-		patch: (workflow) => setSample(workflow, 'Ticket', 'userId', '00000000-0000-4000-8000-0000000000ff'),
+		patch: (workflow) => setSample(workflow, 'Ticket', 'email', 'nobody@example.com'),
 		expectError: true,
 		check({ result, sim }) {
 			const error = workflowError(result);
 			equal(error.node, 'Look Up User', 'failing node');
-			equal(error.message, 'User 00000000-0000-4000-8000-0000000000ff not found', 'error message');
-			equal(
-				sim.requests.map((request) => `${request.method} ${request.path}`),
-				['GET /api/user/00000000-0000-4000-8000-0000000000ff'],
-				'requests',
-			);
+			equal(error.message, 'No user with email "nobody@example.com"', 'error message');
+			equal(sim.requests.map((request) => `${request.method} ${request.path}`), ['GET /api/user'], 'requests');
 			notRun(result, 'Regenerate Recovery Codes');
 		},
 	},
 	{
-		title: 'helpdesk-runbook / an email instead of a user id is refused before any request',
+		title: 'helpdesk-runbook / an email saved as a plain-string user ID is refused before any request',
 		example: HELPDESK,
-		patch: (workflow) => setSample(workflow, 'Ticket', 'userId', 'max.multi@example.com'),
+		patch: (workflow) => setParameters(workflow, 'Look Up User', { userId: '={{ $json.email }}' }),
 		expectError: true,
 		check({ result, sim }) {
 			const error = workflowError(result);

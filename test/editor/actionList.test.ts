@@ -51,7 +51,7 @@ describe('the selectors', () => {
 				.map((property) => property.displayName);
 		const expected: Record<string, Record<string, string[]>> = {
 			current: {
-				twoFactor: ['enable', 'disable', 'update'],
+				twoFactor: ['enable', 'disable', 'removeAll', 'update'],
 				secret: ['generate'],
 				code: ['send', 'sendForLogin', 'generateTotp'],
 				recoveryCode: ['generate', 'get'],
@@ -72,7 +72,7 @@ describe('the selectors', () => {
 				const values = { apiVersion, resource };
 				expect(shown(description(), 'operation', values)).toEqual(operations);
 				// Agents get nothing that makes or hands out a second factor (test/security/agents.test.ts).
-				const notForAgents = ['twoFactor.enable', 'secret.generate', 'code.generateTotp', 'recoveryCode.generate', 'recoveryCode.get', 'login.complete'];
+				const notForAgents = ['twoFactor.enable', 'twoFactor.removeAll', 'secret.generate', 'code.generateTotp', 'recoveryCode.generate', 'recoveryCode.get', 'login.complete'];
 				const forTools = operations.filter((operation) => !notForAgents.includes(`${resource}.${operation}`));
 				expect(shown(toolDescription(), 'operation', values)).toEqual(forTools);
 				if (operations.length === 0) {

@@ -7,6 +7,7 @@
 export const ACTIONS: Array<[resource: string, operation: string, action: string]> = [
 	['twoFactor', 'enable', 'Enable a two factor method'],
 	['twoFactor', 'disable', 'Disable a two factor method'],
+	['twoFactor', 'removeAll', 'Remove all two factor methods of a user'],
 	['twoFactor', 'update', 'Update the name of a two factor method'],
 	['secret', 'generate', 'Generate an authenticator secret'],
 	['code', 'send', 'Send a code to enable or disable two factor'],
@@ -50,6 +51,7 @@ export const PANELS: PanelSpec[] = [
 	panel('current', 'twoFactor', 'enable', ['authenticateWith', 'userId', 'method', 'code', 'secret', 'secretEncoding', 'additionalFields'], ['userId', 'code', 'secret']),
 	panel('current', 'twoFactor', 'disable', ['authenticateWith', 'userId', 'methodId', 'code', 'additionalFields'], ['userId', 'code']),
 	panel('current', 'twoFactor', 'update', ['userId', 'methodId', 'name'], ['userId', 'methodId', 'name']),
+	panel('current', 'twoFactor', 'removeAll', ['userId'], ['userId']),
 	panel('current', 'secret', 'generate', ['authenticateWith', 'additionalFields'], []),
 	panel('current', 'code', 'send', ['authenticateWith', 'userId', 'purpose', 'method', 'email', 'additionalFields'], ['userId', 'email']),
 	panel('current', 'code', 'sendForLogin', ['twoFactorId', 'methodId', 'additionalFields'], ['twoFactorId', 'methodId']),

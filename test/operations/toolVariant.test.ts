@@ -45,9 +45,9 @@ describe('what the description shows', () => {
 		expect(shownOptions(toolDescription(), 'operation', values)).toEqual([]);
 	});
 
-	test('agents get no operation that makes or hands out a second factor: not Enable, not Generate TOTP', () => {
+	test('agents get no operation that makes, hands out or removes a second factor: not Enable, Remove All or Generate TOTP', () => {
 		for (const [resource, forPeople, forAgents] of [
-			['twoFactor', ['enable', 'disable', 'update'], ['disable', 'update']],
+			['twoFactor', ['enable', 'disable', 'removeAll', 'update'], ['disable', 'update']],
 			['user', ['get', 'getMany'], ['get', 'getMany']],
 			['code', ['send', 'sendForLogin', 'generateTotp'], ['send', 'sendForLogin']],
 		] as const) {

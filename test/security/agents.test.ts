@@ -109,6 +109,7 @@ describe('what agents cannot do', () => {
 		['Enable with an address of its own', 'current', { resource: 'twoFactor', operation: 'enable', userId: USER_ID, method: 'email', code: '123456', email: 'agent@example.com' }],
 		['Enable during a login (twoFactorId)', 'current', { resource: 'twoFactor', operation: 'enable', authenticateWith: 'jwt', jwt: JWT, method: 'authenticator', code: '1', secret: 'DlOdmbsOiI4Nk7n3oUIhOw==', additionalFields: { twoFactorId: TWO_FACTOR_ID } }],
 		['Enable (legacy)', 'legacy', { resource: 'twoFactor', operation: 'enable', userId: USER_ID, code: '123456', secret: 'DlOdmbsOiI4Nk7n3oUIhOw==' }],
+		['Remove All', 'current', { resource: 'twoFactor', operation: 'removeAll', userId: USER_ID }],
 		['Generate Secret', 'current', { resource: 'secret', operation: 'generate' }],
 		['Generate Secret (legacy)', 'legacy', { resource: 'secret', operation: 'generate' }],
 		['Generate TOTP', 'current', { resource: 'code', operation: 'generateTotp', secret: 'DlOdmbsOiI4Nk7n3oUIhOw==' }],

@@ -1450,6 +1450,7 @@ class FusionAuthSimulator {
 			{ method: 'POST', pattern: ['api', 'user', 'search'], auth: ['key'], endpoint: '/api/user/search', json: 'required', handler: (ctx) => this.search(ctx) },
 			{ method: 'GET', pattern: ['api', 'user', 'search'], auth: ['key'], endpoint: '/api/user/search', json: 'none', handler: (ctx) => this.search(ctx) },
 			{ method: 'GET', pattern: ['api', 'user', ':userId'], auth: ['key'], endpoint: '/api/user', json: 'none', handler: (ctx, p) => this.retrieveUser(ctx, p.userId) },
+			{ method: 'GET', pattern: ['api', 'user'], auth: ['key'], endpoint: '/api/user', json: 'none', handler: (ctx) => this.retrieveUserBy(ctx) },
 		];
 	}
 
@@ -1554,6 +1555,45 @@ class FusionAuthSimulator {
 	private retrieveUser(ctx: Context, rawUserId: string | undefined): Reply {
 		const user = this.userFromPath(ctx, rawUserId);
 		return 'status' in user ? user : { status: 200, body: { user: this.renderUser(user) } };
+	}
+
+	/**
+	 * GET /api/user?email=, ?username=, ?loginId= (with repeated loginIdTypes, 1.59+): one user of
+	 * the request's tenant; without a tenant on a server with several, FusionAuth cannot tell which.
+	 */
+	private retrieveUserBy(ctx: Context): Reply {
+		const params = ctx.url.searchParams;
+		const given = (name: string): string | undefined => {
+			const value = params.get(name);
+			return value === null || value.trim() === '' ? undefined : value.trim();
+		};
+		const email = given('email');
+		const username = given('username');
+		const loginId = given('loginId');
+		if (email === undefined && username === undefined && loginId === undefined) {
+			// Nothing to look up by: answered as a retrieve without the Id on the URL.
+			return new Errors().missing('userId', 'The Id of the User was not specified on the URL.').reply();
+		}
+		const loginIdTypes = params.getAll('loginIdTypes').filter((type) => type !== '');
+		if (loginIdTypes.some((type) => !['email', 'username', 'phoneNumber'].includes(type))) {
+			return new Errors().invalid('loginIdTypes', 'The [loginIdTypes] values must be one of [email, phoneNumber, username].').reply();
+		}
+		if (ctx.tenantId === undefined && this.tenants.length > 1) {
+			return tenantRequired();
+		}
+		const same = (value: string | undefined, wanted: string) => value !== undefined && value.toLowerCase() === wanted.toLowerCase();
+		const types = loginIdTypes.length > 0 ? loginIdTypes : ['email', 'username'];
+		const user = this.allUsers().find(
+			(candidate) =>
+				(ctx.tenantId === undefined || candidate.tenantId === ctx.tenantId) &&
+				(email !== undefined
+					? same(candidate.email, email)
+					: username !== undefined
+						? same(candidate.username, username)
+						: (types.includes('email') && same(candidate.email, loginId as string)) ||
+							(types.includes('username') && same(candidate.username, loginId as string))),
+		);
+		return user === undefined ? EMPTY(404) : { status: 200, body: { user: this.renderUser(user) } };
 	}
 
 	private login(ctx: Context): Reply {

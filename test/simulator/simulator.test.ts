@@ -373,6 +373,35 @@ describe('disable two factor', () => {
 	});
 });
 
+describe('retrieve a user by email, username or login ID', () => {
+	it('finds the user by email, username and login ID, ignoring case', async () => {
+		expect((await client.retrieveUserByEmail(alice.email!.toUpperCase())).response.user?.id).toBe(alice.id);
+		expect((await client.retrieveUserByUsername('ALICE')).response.user?.id).toBe(alice.id);
+		expect((await client.retrieveUserByLoginId(alice.email!)).response.user?.id).toBe(alice.id);
+		expect((await client.retrieveUserByLoginId('alice')).response.user?.id).toBe(alice.id);
+		// The user as GET /api/user/{id} shows it, methods included.
+		const byId = (await client.retrieveUser(max.id)).response.user;
+		expect((await client.retrieveUserByEmail(max.email!)).response.user).toEqual(byId);
+	});
+
+	it('narrows a login ID to the given loginIdTypes (1.59+), sent once per type', async () => {
+		expect((await client.retrieveUserByLoginIdWithLoginIdTypes('alice', ['username'])).response.user?.id).toBe(alice.id);
+		expect((await failure(client.retrieveUserByLoginIdWithLoginIdTypes('alice', ['email']))).statusCode).toBe(404);
+		expect((await client.retrieveUserByLoginIdWithLoginIdTypes(alice.email!, ['email', 'phoneNumber'])).response.user?.id).toBe(alice.id);
+		const wrongType = await failure(client.retrieveUserByLoginIdWithLoginIdTypes('alice', ['nickname']));
+		expect(wrongType.statusCode).toBe(400);
+		expect(fieldCodes(wrongType)).toEqual({ loginIdTypes: ['[invalid]loginIdTypes'] });
+	});
+
+	it('answers 404 with an empty body when no user matches', async () => {
+		const missing = await failure(client.retrieveUserByEmail('nobody@example.com'));
+		expect(missing.statusCode).toBe(404);
+		expect(missing.exception).toBeUndefined();
+		expect((await failure(client.retrieveUserByUsername(alice.email!))).statusCode).toBe(404);
+		expect((await failure(client.retrieveUserByLoginId('nobody'))).statusCode).toBe(404);
+	});
+});
+
 describe('update a method', () => {
 	it('renames a method (methodId in body) and clears the name when omitted (methodId in query)', async () => {
 		expect((await client.updateTwoFactor(alice.id, { methodId: '2KSZ', name: 'Work phone' })).statusCode).toBe(200);
@@ -746,6 +775,24 @@ describe('tenants', () => {
 		expect(response.statusCode).toBe(400);
 		expect(errorsOf(response).generalErrors.map((error) => error.code)).toEqual(['[TenantIdRequired]']);
 		expect((await failure(unscoped.startTwoFactorLogin({ loginId: alice.email }))).statusCode).toBe(400);
+	});
+
+	it('answers 400 [TenantIdRequired] to a user lookup by email, username or login ID without a tenant, and looks up within the tenant', async () => {
+		const unscoped = new FusionAuthClient(DEFAULT_API_KEY, multi.url);
+		for (const lookup of [
+			unscoped.retrieveUserByEmail(alice.email!),
+			unscoped.retrieveUserByUsername('alice'),
+			unscoped.retrieveUserByLoginId(alice.email!),
+		]) {
+			const response = await failure(lookup);
+			expect(response.statusCode).toBe(400);
+			expect(errorsOf(response).generalErrors.map((error) => error.code)).toEqual(['[TenantIdRequired]']);
+		}
+		const withHeader = new FusionAuthClient(DEFAULT_API_KEY, multi.url, DEFAULT_TENANT_ID);
+		expect((await withHeader.retrieveUserByEmail(alice.email!)).response.user?.id).toBe(alice.id);
+		expect((await failure(withHeader.retrieveUserByEmail('other@example.com'))).statusCode).toBe(404);
+		const scoped = new FusionAuthClient('second-tenant-key', multi.url);
+		expect((await scoped.retrieveUserByEmail('other@example.com')).response.user?.id).toBe('3c000000-0000-4000-8000-000000000000');
 	});
 
 	it('resolves the tenant from the header, a tenant-scoped key or the application', async () => {

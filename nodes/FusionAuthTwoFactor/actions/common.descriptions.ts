@@ -42,15 +42,54 @@ export const authenticateWith: INodeProperties = {
 	default: 'apiKey',
 };
 
+/** The name of the list search method (the node's `methods.listSearch`) behind From List. */
+export const USER_SEARCH_METHOD = 'searchUsers';
+
+/**
+ * The user an operation acts on, as a resource locator: picked from a search, or given by ID,
+ * email, username or login ID (looked up before the request). A saved plain string is an ID.
+ */
 export function userIdProperty(show?: Show): INodeProperties {
 	return {
-		displayName: 'User ID',
+		displayName: 'User',
 		name: 'userId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
-		default: '',
-		placeholder: uuidPlaceholder,
-		description: 'The ID (UUID) of the FusionAuth user',
+		default: { mode: 'list', value: '' },
+		description: 'The FusionAuth user',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a user...',
+				typeOptions: { searchListMethod: USER_SEARCH_METHOD, searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: uuidPlaceholder,
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\s*$',
+							errorMessage: 'Not a user ID: a UUID such as 2c1e1e39-0ae7-4a9b-8e0d-6d0f8a4b1f52',
+						},
+					},
+				],
+			},
+			{ displayName: 'By Email', name: 'email', type: 'string', placeholder: 'e.g. jane@example.com' },
+			{ displayName: 'By Username', name: 'username', type: 'string', placeholder: 'e.g. jane' },
+			{
+				displayName: 'By Login ID',
+				name: 'loginId',
+				type: 'string',
+				placeholder: 'e.g. jane@example.com',
+				hint: 'An email address, username or phone number',
+			},
+		],
 		...shownBy(show),
 	};
 }

@@ -29,7 +29,8 @@ export interface FusionAuthOperation {
 	toolOutput?: ToolOutput;
 	/** Outputs a list (one item per entry) instead of one item per input item. */
 	outputsList?: boolean;
-	request?(parameters: ItemParameters): FusionAuthRequest;
+	/** May look the user up first (the `userId` resource locator), hence a promise. */
+	request?(parameters: ItemParameters): FusionAuthRequest | Promise<FusionAuthRequest>;
 	output?(response: FusionAuthResponse, parameters: ItemParameters): IDataObject | IDataObject[];
 	execute?(
 		parameters: ItemParameters,

@@ -14,6 +14,7 @@ import { get as getRecoveryCodes } from './recoveryCode/get.operation';
 import { generate as generateSecret } from './secret/generate.operation';
 import { disable } from './twoFactor/disable.operation';
 import { enable } from './twoFactor/enable.operation';
+import { removeAll } from './twoFactor/removeAll.operation';
 import { update } from './twoFactor/update.operation';
 import { get as getUser } from './user/get.operation';
 import { getMany as getManyUsers } from './user/getMany.operation';
@@ -24,6 +25,7 @@ export { DEFAULT_CONCURRENCY } from './options';
 export const operations: FusionAuthOperation[] = [
 	enable,
 	disable,
+	removeAll,
 	update,
 	generateSecret,
 	send,

@@ -4,6 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { ApiVersion } from '../helpers/parameters';
 import { collectChoices, collectDisplayNames, ItemParameters } from '../helpers/parameters';
 import { FusionAuthTransport } from '../transport';
+import type { FusionAuthRequest } from '../transport/request';
 import type { FusionAuthOperation } from './operation';
 import { bodyOrSuccess } from './operation';
 import { findOperation, operations } from './operations';
@@ -91,13 +92,15 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const getTransport = async () => await (transport ??= FusionAuthTransport.create(this, transportOptions));
 
 	const runItem = async (itemIndex: number): Promise<INodeExecutionData[]> => {
-		const parameters = new ItemParameters(this, itemIndex, displayNames, choices, forTool);
+		// User lookups (By Email, ...) go through the same transport as the operation's own request.
+		const send = async (request: FusionAuthRequest) => await (await getTransport()).send(request, itemIndex);
+		const parameters = new ItemParameters(this, itemIndex, displayNames, choices, forTool, send);
 		let json: IDataObject | IDataObject[];
 		if (operation.execute) {
 			json = await operation.execute(parameters, getTransport);
 		} else {
-			const request = operation.request!(parameters);
-			const response = await (await getTransport()).send(request, itemIndex);
+			const request = await operation.request!(parameters);
+			const response = await send(request);
 			json = operation.output ? operation.output(response, parameters) : bodyOrSuccess(response);
 		}
 		// One item per input item, whatever came back; only a list operation outputs one per entry.

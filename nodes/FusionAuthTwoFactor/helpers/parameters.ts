@@ -1,7 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Authentication, PathSegment } from '../transport/request';
+import type { Authentication, FusionAuthRequest, FusionAuthResponse, PathSegment } from '../transport/request';
+import type { ResolvedUser } from './userLocator';
+import { resolveUser } from './userLocator';
 import { isSingleToken, isUuid, isWellFormedText, quoteValue } from './validation';
 
 export type ApiVersion = 'current' | 'legacy';
@@ -68,6 +70,8 @@ export class ItemParameters {
 		private readonly choices: Record<string, string[]> = {},
 		/** Run by an AI agent (the tool variant): values that would give it a second factor are refused. */
 		readonly forTool = false,
+		/** Sends a request through the node's transport, for the user lookups (By Email, ...). */
+		private readonly send?: (request: FusionAuthRequest) => Promise<FusionAuthResponse>,
 	) {}
 
 	/** A value of a choice parameter that its options do not offer fails the item, listing them. */
@@ -82,27 +86,47 @@ export class ItemParameters {
 		return this.context.getNodeParameter('apiVersion', this.itemIndex, 'current') as ApiVersion;
 	}
 
-	fail(field: string, problem: string): never {
-		const label = this.displayNames[field] ?? field;
+	/** Fails the item; `label` names the field where its display name does not fit (a locator's mode). */
+	fail(field: string, problem: string, label = this.displayNames[field] ?? field): never {
 		throw new NodeOperationError(this.context.getNode(), `${label} ${problem} [item ${this.itemIndex}]`, {
 			itemIndex: this.itemIndex,
 			description: `Parameter "${field}" of item ${this.itemIndex}.`,
 		});
 	}
 
-	private checked(field: string, value: unknown, options: StringOptions): string | undefined {
+	/** A text value checked as every string parameter is: trimmed, well formed, a UUID where asked. */
+	checkedText(field: string, value: unknown, options: StringOptions, label?: string): string | undefined {
 		if (value === undefined || value === null) return undefined;
 		if (typeof value !== 'string' && typeof value !== 'number') {
-			this.fail(field, `must be text, not ${Array.isArray(value) ? 'a list' : typeof value}`);
+			this.fail(field, `must be text, not ${Array.isArray(value) ? 'a list' : typeof value}`, label);
 		}
 		const text = options.raw ? String(value) : String(value).trim();
 		if (text === '') return undefined;
-		if (!isWellFormedText(text)) this.fail(field, 'contains a broken character (an unpaired UTF-16 surrogate)');
+		if (!isWellFormedText(text)) this.fail(field, 'contains a broken character (an unpaired UTF-16 surrogate)', label);
 		this.checkChoice(field, text);
 		if (options.uuid && !isUuid(text)) {
-			this.fail(field, `must be a UUID such as 2c1e1e39-0ae7-4a9b-8e0d-6d0f8a4b1f52, not ${quoteValue(text)}`);
+			this.fail(field, `must be a UUID such as 2c1e1e39-0ae7-4a9b-8e0d-6d0f8a4b1f52, not ${quoteValue(text)}`, label);
 		}
 		return text;
+	}
+
+	private checked(field: string, value: unknown, options: StringOptions): string | undefined {
+		return this.checkedText(field, value, options);
+	}
+
+	/**
+	 * The user of this item from the `userId` resource locator: its ID as given, or looked up by
+	 * email, username or login ID before the operation's own request.
+	 */
+	async user(options: { loginIdTypes?: string[] } = {}): Promise<ResolvedUser> {
+		const send = this.send;
+		if (send === undefined) throw new NodeOperationError(this.context.getNode(), 'No connection to FusionAuth for the user lookup', { itemIndex: this.itemIndex });
+		return await resolveUser(this, send, options);
+	}
+
+	/** The ID of this item's user (see `user`). */
+	async userId(options: { loginIdTypes?: string[] } = {}): Promise<string> {
+		return (await this.user(options)).id;
 	}
 
 	/** An optional top-level string parameter; empty means absent. */

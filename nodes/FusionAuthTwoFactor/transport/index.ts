@@ -1,6 +1,7 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
+	ILoadOptionsFunctions,
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
@@ -24,6 +25,11 @@ import {
 } from './response';
 
 export const CREDENTIAL_TYPE = 'fusionAuthApi';
+
+/** A run of the node, or the editor's list search (From List), which has no cancel signal. */
+export type TransportContext = (IExecuteFunctions | ILoadOptionsFunctions) & {
+	getExecutionCancelSignal?: () => AbortSignal | undefined;
+};
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -111,7 +117,9 @@ export function buildUrl(baseUrl: string, request: FusionAuthRequest): string {
 		}
 		return encodeURIComponent(value);
 	});
+	// A list goes out as the name repeated once per value, as FusionAuth's client sends it.
 	const query = Object.entries(request.query ?? {})
+		.flatMap(([name, value]) => (Array.isArray(value) ? value.map((entry) => [name, entry]) : [[name, value]]))
 		.filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
 		.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
 		.join('&');
@@ -121,7 +129,7 @@ export function buildUrl(baseUrl: string, request: FusionAuthRequest): string {
 /** The one place that talks HTTP to FusionAuth. */
 export class FusionAuthTransport {
 	private constructor(
-		private readonly context: IExecuteFunctions,
+		private readonly context: TransportContext,
 		private readonly baseUrl: string,
 		private readonly tenantId: string,
 		private readonly allowUnauthorizedCerts: boolean,
@@ -135,7 +143,7 @@ export class FusionAuthTransport {
 	private pausedUntil = 0;
 
 	static async create(
-		context: IExecuteFunctions,
+		context: TransportContext,
 		options: TransportOptions = {},
 	): Promise<FusionAuthTransport> {
 		const credentials = await context.getCredentials(CREDENTIAL_TYPE);

@@ -21,8 +21,8 @@ export interface FusionAuthRequest {
 	method: HttpMethod;
 	/** Path segments after `/api`; each one is percent-encoded by the transport. */
 	path: PathSegment[];
-	/** Query values; `undefined` and empty strings are left out. */
-	query?: Record<string, string | undefined>;
+	/** Query values; `undefined` and empty strings are left out, a list repeats the name per value. */
+	query?: Record<string, string | string[] | undefined>;
 	/** JSON body, sent as it is (also when it is `{}`); `undefined` sends no body. */
 	body?: IDataObject;
 	authentication: Authentication;

@@ -95,7 +95,7 @@ export const send: FusionAuthOperation = {
 		),
 	],
 
-	request(parameters: ItemParameters): FusionAuthRequest {
+	async request(parameters: ItemParameters): Promise<FusionAuthRequest> {
 		const authentication = parameters.authentication();
 		const path = ['two-factor', 'send'];
 
@@ -116,12 +116,11 @@ export const send: FusionAuthOperation = {
 				method: 'POST',
 				path,
 				authentication,
-				body: { userId: parameters.requiredString('userId', { uuid: true }) },
+				body: { userId: await parameters.userId() },
 			};
 		}
 
 		const body: IDataObject = {};
-		if (authentication.type === 'apiKey') body.userId = parameters.requiredString('userId', { uuid: true });
 		if (parameters.option<'enable' | 'disable'>('purpose', 'enable') === 'disable') {
 			body.methodId = parameters.requiredString('methodId');
 		} else {
@@ -130,14 +129,13 @@ export const send: FusionAuthOperation = {
 			if (method === 'email') body.email = parameters.requiredString('email');
 			else body.mobilePhone = parameters.requiredString('mobilePhone');
 		}
-		Object.assign(
-			body,
-			definedOnly({
-				applicationId: parameters.additionalString('applicationId', { uuid: true }),
-				messageType: parameters.additionalString('messageType'),
-			}),
-		);
-		return { method: 'POST', path, authentication, body };
+		const optional = definedOnly({
+			applicationId: parameters.additionalString('applicationId', { uuid: true }),
+			messageType: parameters.additionalString('messageType'),
+		});
+		// The user comes first in the body, as before; it is looked up once the rest is checked.
+		const userId = authentication.type === 'apiKey' ? { userId: await parameters.userId() } : {};
+		return { method: 'POST', path, authentication, body: { ...userId, ...body, ...optional } };
 	},
 
 	output: bodyOrSuccess,

@@ -61,12 +61,12 @@ export const getStatus: FusionAuthOperation = {
 		]),
 	],
 
-	request(parameters: ItemParameters): FusionAuthRequest {
-		const userId = parameters.requiredString('userId', { uuid: true });
+	async request(parameters: ItemParameters): Promise<FusionAuthRequest> {
 		const applicationId = parameters.additionalString('applicationId', { uuid: true });
 		const twoFactorTrustId = parameters.additionalString('twoFactorTrustId');
 		const action = parameters.additionalString('action');
 		const accessToken = parameters.additionalString('accessToken');
+		const userId = await parameters.userId();
 		const statusMessages = { 404: userNotFound(userId) };
 
 		if (action !== undefined || accessToken !== undefined) {

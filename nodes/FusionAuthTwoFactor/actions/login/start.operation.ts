@@ -117,24 +117,23 @@ export const start: FusionAuthOperation = {
 		]),
 	],
 
-	request(parameters: ItemParameters): FusionAuthRequest {
+	async request(parameters: ItemParameters): Promise<FusionAuthRequest> {
 		const body: IDataObject = {};
-		if (parameters.option<'userId' | 'loginId'>('startBy', 'userId') === 'loginId') {
+		const byLoginId = parameters.option<'userId' | 'loginId'>('startBy', 'userId') === 'loginId';
+		const loginIdTypes = parameters.additionalChoices('loginIdTypes');
+		if (byLoginId) {
 			body.loginId = parameters.requiredString('loginId');
-			const types = parameters.additionalChoices('loginIdTypes');
-			if (types !== undefined) body.loginIdTypes = types;
-		} else {
-			body.userId = parameters.requiredString('userId', { uuid: true });
+			if (loginIdTypes !== undefined) body.loginIdTypes = loginIdTypes;
 		}
-		Object.assign(
-			body,
-			definedOnly({
-				applicationId: parameters.optionalString('applicationId', { uuid: true }),
-				code: ownCode(parameters),
-				state: readState(parameters),
-				trustChallenge: parameters.additionalString('trustChallenge'),
-			}),
-		);
+		const fields = definedOnly({
+			applicationId: parameters.optionalString('applicationId', { uuid: true }),
+			code: ownCode(parameters),
+			state: readState(parameters),
+			trustChallenge: parameters.additionalString('trustChallenge'),
+		});
+		// The user's own Login ID Types also narrow a lookup By Login ID.
+		if (!byLoginId) body.userId = await parameters.userId({ loginIdTypes });
+		Object.assign(body, fields);
 		return {
 			method: 'POST',
 			path: ['two-factor', 'start'],

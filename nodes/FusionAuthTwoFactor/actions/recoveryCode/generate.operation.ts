@@ -17,8 +17,8 @@ export const generate: FusionAuthOperation = {
 	handsOutCredentials: true,
 	properties: [userIdProperty()],
 
-	request(parameters: ItemParameters): FusionAuthRequest {
-		return recoveryCodeRequest('POST', parameters);
+	async request(parameters: ItemParameters): Promise<FusionAuthRequest> {
+		return await recoveryCodeRequest('POST', parameters);
 	},
 
 	output: recoveryCodesOutput,

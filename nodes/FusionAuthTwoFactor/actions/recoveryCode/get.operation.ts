@@ -17,8 +17,8 @@ export const get: FusionAuthOperation = {
 	handsOutCredentials: true,
 	properties: [userIdProperty()],
 
-	request(parameters: ItemParameters): FusionAuthRequest {
-		return recoveryCodeRequest('GET', parameters);
+	async request(parameters: ItemParameters): Promise<FusionAuthRequest> {
+		return await recoveryCodeRequest('GET', parameters);
 	},
 
 	output: recoveryCodesOutput,

@@ -38,22 +38,24 @@ export const disable: FusionAuthOperation = {
 		onApiVersion('current', additionalFields([applicationIdField])),
 	],
 
-	request(parameters: ItemParameters): FusionAuthRequest {
+	async request(parameters: ItemParameters): Promise<FusionAuthRequest> {
 		const authentication = parameters.authentication();
-		const { path, notFound } = userTwoFactorPath(parameters, authentication);
 		const code = parameters.requiredString('code');
 		if (parameters.apiVersion === 'legacy') {
+			const { path, notFound } = await userTwoFactorPath(parameters, authentication);
 			return { method: 'DELETE', path, authentication, query: { code }, statusMessages: { 404: notFound } };
 		}
+		const query = {
+			methodId: parameters.optionalString('methodId'),
+			code,
+			applicationId: parameters.additionalString('applicationId', { uuid: true }),
+		};
+		const { path, notFound } = await userTwoFactorPath(parameters, authentication);
 		return {
 			method: 'DELETE',
 			path,
 			authentication,
-			query: {
-				methodId: parameters.optionalString('methodId'),
-				code,
-				applicationId: parameters.additionalString('applicationId', { uuid: true }),
-			},
+			query,
 			statusMessages: { 404: notFound },
 		};
 	},

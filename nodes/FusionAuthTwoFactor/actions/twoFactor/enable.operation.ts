@@ -91,21 +91,22 @@ export const enable: FusionAuthOperation = {
 		])),
 	],
 
-	request(parameters: ItemParameters): FusionAuthRequest {
+	async request(parameters: ItemParameters): Promise<FusionAuthRequest> {
 		const authentication = parameters.authentication();
-		const { path, notFound } = userTwoFactorPath(parameters, authentication);
 		const code = parameters.requiredString('code');
 
 		if (parameters.apiVersion === 'legacy') {
+			const legacyBody = {
+				code,
+				delivery: parameters.option('delivery', 'None'),
+				secret: parameters.requiredString('secret'),
+			};
+			const { path, notFound } = await userTwoFactorPath(parameters, authentication);
 			return {
 				method: 'POST',
 				path,
 				authentication,
-				body: {
-					code,
-					delivery: parameters.option('delivery', 'None'),
-					secret: parameters.requiredString('secret'),
-				},
+				body: legacyBody,
 				statusMessages: { 404: notFound },
 			};
 		}
@@ -132,6 +133,7 @@ export const enable: FusionAuthOperation = {
 				twoFactorId: parameters.additionalString('twoFactorId'),
 			}),
 		);
+		const { path, notFound } = await userTwoFactorPath(parameters, authentication);
 		return {
 			method: 'POST',
 			path,

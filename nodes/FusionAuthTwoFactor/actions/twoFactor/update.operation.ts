@@ -29,10 +29,10 @@ export const update: FusionAuthOperation = {
 		},
 	],
 
-	request(parameters: ItemParameters): FusionAuthRequest {
-		const userId = parameters.requiredString('userId', { uuid: true });
+	async request(parameters: ItemParameters): Promise<FusionAuthRequest> {
 		const methodId = parameters.requiredString('methodId');
 		const name = parameters.requiredString('name');
+		const userId = await parameters.userId();
 		return {
 			method: 'PUT',
 			path: ['user', 'two-factor', parameters.pathSegment('userId', userId)],

@@ -1,0 +1,154 @@
+import type { INodeParameters } from 'n8n-workflow';
+
+import { useRecordingServer, useSimulator } from '../harness/lifecycle';
+import type { RunResult } from '../harness/n8n';
+import { runNode } from '../harness/n8n';
+import type { RecordedRequest, Reply } from '../harness/recordingServer';
+import { DEMO_USERS } from '../simulator/server';
+import { outputJson, runAgainst, USER_ID, visibleText } from './support';
+
+const { multi: max, noMethods: nora, authenticator: alice, emptyMethods: emma } = DEMO_USERS;
+
+const removeAll = (userId: unknown, options: INodeParameters = {}): INodeParameters =>
+	({ resource: 'twoFactor', operation: 'removeAll', userId, options: { retryDelay: 100, ...options } }) as INodeParameters;
+const byEmail = (email: string) => ({ __rl: true, mode: 'email', value: email });
+
+describe('twoFactor.removeAll against the simulator', () => {
+	const simulator = useSimulator();
+
+	const run = async (parameters: INodeParameters, onError?: 'continueRegularOutput'): Promise<RunResult> =>
+		await runNode({ parameters, credentials: { baseUrl: simulator.url, apiKey: simulator.apiKey }, onError });
+
+	/** The recovery code the node disabled with, as FusionAuth received it. */
+	const codeSent = () => simulator.requests.find((request) => request.method === 'DELETE')?.query.code;
+
+	test('By Email: finds the user, issues recovery codes, removes every method with one, and outputs what was removed', async () => {
+		const result = await run(removeAll(byEmail(max.email!)));
+		expect(result.error).toBeUndefined();
+		expect(outputJson(result)).toEqual([
+			{
+				userId: max.id,
+				removedMethods: [
+					{ id: 'MX2A', method: 'authenticator', name: 'Authy', authenticator: { algorithm: 'HmacSHA1', codeLength: 6, timeStep: 30 } },
+					{ id: 'MX3E', method: 'email', email: 'max.multi@example.com' },
+					{ id: 'MX4S', method: 'sms', mobilePhone: '+15555550100', name: 'Mobile' },
+				],
+			},
+		]);
+		expect(simulator.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+			'GET /api/user',
+			`POST /api/user/two-factor/recovery-code/${max.id}`,
+			`DELETE /api/user/two-factor/${max.id}`,
+		]);
+		// One code, no methodId: FusionAuth removes every method.
+		expect(Object.keys(simulator.requests[2].query)).toEqual(['code']);
+		expect(simulator.users.get(max.id)?.methods).toEqual([]);
+	});
+
+	test('never outputs the recovery codes, nor a method secret', async () => {
+		const result = await run(removeAll(alice.id));
+		expect(result.error).toBeUndefined();
+		const code = codeSent();
+		expect(code).toMatch(/\S/);
+		const shown = visibleText(result);
+		expect(shown).not.toContain(code);
+		expect(shown).not.toContain('recoveryCodes');
+		expect(shown).not.toMatch(/secret/i);
+		expect(simulator.users.get(alice.id)?.methods).toEqual([]);
+	});
+
+	test('By ID: reads the user first to know the methods', async () => {
+		const result = await run(removeAll(max.id));
+		expect(result.error).toBeUndefined();
+		expect(simulator.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+			`GET /api/user/${max.id}`,
+			`POST /api/user/two-factor/recovery-code/${max.id}`,
+			`DELETE /api/user/two-factor/${max.id}`,
+		]);
+	});
+
+	test.each([
+		['without a twoFactor property', nora],
+		['with an empty methods list', emma],
+	])('a user %s: the item says so and nothing is changed or issued', async (_name, user) => {
+		const result = await run(removeAll(byEmail(user.email!)));
+		expect(outputJson(result)).toEqual([
+			{ userId: user.id, removedMethods: [], message: 'The user has no two factor method: nothing was changed' },
+		]);
+		expect(simulator.requests.map((request) => request.method)).toEqual(['GET']);
+	});
+
+	test('a user that does not exist fails the item in the lookup, and nothing else is sent', async () => {
+		const result = await run(removeAll(byEmail('nobody@example.com')));
+		expect(result.error?.message).toBe('No user with email "nobody@example.com"');
+		expect(simulator.requests).toHaveLength(1);
+	});
+
+	test('a broken connection on the recovery-code request is not sent again, and nothing is removed', async () => {
+		simulator.setFaults({ dropFirst: 1, dropAfterHandling: true, paths: ['/api/user/two-factor/recovery-code'] });
+		const result = await run(removeAll(max.id));
+		expect(result.error?.description).toMatch(/Not sent again/);
+		expect(simulator.requests.filter((request) => request.method === 'POST')).toHaveLength(1);
+		expect(simulator.requests.filter((request) => request.method === 'DELETE')).toHaveLength(0);
+		expect(simulator.users.get(max.id)?.methods).toHaveLength(3);
+	});
+
+	test('a broken connection on the disable is not sent again, and the error says codes were issued and the outcome is open', async () => {
+		// Only the DELETE's path: the recovery-code POST is under /api/user/two-factor/recovery-code/.
+		simulator.setFaults({ dropFirst: 1, dropAfterHandling: true, paths: [`/api/user/two-factor/${max.id}`] });
+		const result = await run(removeAll(max.id));
+		expect(result.error?.message).toMatch(/^New recovery codes were issued; whether the methods were removed is not known: /);
+		expect(result.error?.description).toMatch(/Not sent again/);
+		expect(simulator.requests.filter((request) => request.method === 'DELETE')).toHaveLength(1);
+		expect(visibleText(result)).not.toContain(codeSent());
+	});
+
+	test('is not offered for FusionAuth 1.25 and earlier', async () => {
+		const result = await run({ ...removeAll(max.id), apiVersion: 'legacy' });
+		expect(result.error?.message).toMatch(/needs FusionAuth 1\.26 or later/);
+		expect(simulator.requests).toHaveLength(0);
+	});
+
+	test('is not available to AI agents', async () => {
+		const result = await runNode({
+			parameters: removeAll(max.id),
+			credentials: { baseUrl: simulator.url, apiKey: simulator.apiKey },
+			nodeType: 'n8n-nodes-fusionauth.fusionAuthTwoFactorTool',
+		});
+		expect(result.error?.message).toMatch(/not available to AI agents/);
+		expect(simulator.requests).toHaveLength(0);
+		expect(simulator.users.get(max.id)?.methods).toHaveLength(3);
+	});
+});
+
+describe('twoFactor.removeAll when FusionAuth refuses the disable', () => {
+	const CODES = ['3VKPR-YNTGQ', 'ZLQ45-HK5X4'];
+	const server = useRecordingServer((request: RecordedRequest): Reply => {
+		if (request.method === 'GET') {
+			return { status: 200, body: { user: { id: USER_ID, twoFactor: { methods: [{ id: '2KSZ', method: 'authenticator' }] } } } };
+		}
+		if (request.method === 'POST') return { status: 200, body: { recoveryCodes: CODES } };
+		return { status: 421 };
+	});
+
+	test('the error says new recovery codes were issued and no method was removed, without the codes', async () => {
+		const result = await runAgainst(server, removeAll(USER_ID));
+		expect(result.error?.message).toBe('New recovery codes were issued and no method was removed: The two factor code is invalid or expired');
+		expect(result.error?.description).toMatch(/earlier recovery codes no longer work/);
+		expect(server.requests.map((request) => request.method)).toEqual(['GET', 'POST', 'DELETE']);
+		expect(server.requests[2].query).toEqual({ code: CODES[0] });
+		const shown = visibleText(result);
+		for (const code of CODES) expect(shown).not.toContain(code);
+	});
+
+	test('an answer without recovery codes fails the item before any disable', async () => {
+		server.respondWith((request) =>
+			request.method === 'GET'
+				? { status: 200, body: { user: { id: USER_ID, twoFactor: { methods: [{ id: '2KSZ', method: 'email' }] } } } }
+				: { status: 200, body: { recoveryCodes: [] } },
+		);
+		const result = await runAgainst(server, removeAll(USER_ID));
+		expect(result.error?.message).toMatch(/got no recovery code from FusionAuth .* nothing was removed/);
+		expect(server.requests.map((request) => request.method)).toEqual(['GET', 'POST']);
+	});
+});
