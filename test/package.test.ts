@@ -18,7 +18,6 @@ describe('the package as n8n loads it', () => {
 		const node = loaded.nodes['n8n-nodes-fusionauth.fusionAuthTwoFactor'].description;
 		expect(node.displayName).toBe('FusionAuth Two Factor');
 		expect(node.version).toBe(1);
-		expect(node.usableAsTool).toBe(true);
 		expect(node.credentials).toEqual([
 			{
 				name: 'fusionAuthApi',

@@ -22,10 +22,6 @@ function shownOptions(node: INodeTypeDescription, name: string, values: INodePar
 }
 
 describe('what the description shows', () => {
-	test('the node is usable as a tool', () => {
-		expect(description().usableAsTool).toBe(true);
-	});
-
 	test('people and agents see one Resource selector with every resource (the nodes panel lists each once)', () => {
 		const values = { apiVersion: 'current' };
 		const all = ['twoFactor', 'secret', 'code', 'recoveryCode', 'login', 'user'];
