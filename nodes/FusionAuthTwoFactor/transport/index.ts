@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
+import { ExecutionCredentials } from './credentials';
 import { connectionErrorCode, errorFromConnection, errorFromResponse } from './errors';
 import type { FusionAuthRequest, FusionAuthResponse } from './request';
 
@@ -146,6 +147,7 @@ export class FusionAuthTransport {
 		private readonly retries: number,
 		private readonly retryDelayMs: number,
 		private readonly maxRetryWaitMs: number,
+		private readonly credentials: ExecutionCredentials,
 	) {}
 
 	/** Until when (ms since the epoch) FusionAuth asked, with a 429 or 503, not to be called. */
@@ -155,7 +157,8 @@ export class FusionAuthTransport {
 		context: IExecuteFunctions,
 		options: TransportOptions = {},
 	): Promise<FusionAuthTransport> {
-		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+		const source = await ExecutionCredentials.read(context, CREDENTIAL_TYPE);
+		const credentials = source.first;
 		const baseUrl = normalizeBaseUrl(String(credentials.baseUrl ?? ''));
 		if (!/^https?:\/\/[^/]/i.test(baseUrl)) {
 			throw new NodeOperationError(
@@ -172,6 +175,7 @@ export class FusionAuthTransport {
 			Math.max(0, Math.floor(options.retries ?? DEFAULT_RETRIES)),
 			Math.max(0, options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS),
 			Math.max(0, options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS),
+			source,
 		);
 	}
 
@@ -249,6 +253,9 @@ export class FusionAuthTransport {
 			options.body = JSON.stringify(request.body);
 		}
 
+		// Read once per execution (or per item where it depends on the item): see credentials.ts.
+		const credentialsDecrypted =
+			request.authentication.type === 'none' ? undefined : await this.credentials.forItem(itemIndex);
 		let response: IN8nHttpFullResponse;
 		try {
 			if (request.authentication.type === 'none') {
@@ -266,6 +273,7 @@ export class FusionAuthTransport {
 					this.context,
 					CREDENTIAL_TYPE,
 					options,
+					{ credentialsDecrypted },
 				)) as IN8nHttpFullResponse;
 			}
 		} catch (caught) {
