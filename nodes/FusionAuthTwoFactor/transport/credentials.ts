@@ -19,12 +19,16 @@ import { NodeOperationError } from 'n8n-workflow';
  * Nothing outlives the execution: the values live in this object, which the node drops at its end.
  */
 
-/** The fields every request of an execution must share: where requests go and for which tenant. */
-const SHARED_FIELDS: Array<{ name: string; label: string }> = [
-	{ name: 'baseUrl', label: 'Base URL' },
-	{ name: 'tenantId', label: 'Tenant ID' },
-	{ name: 'allowUnauthorizedCerts', label: 'Ignore SSL Issues' },
-];
+/** The one field that may differ from item to item. */
+const PER_ITEM_FIELD = 'apiKey';
+
+/** How the credential dialog names the fields, for errors. */
+const LABELS: Record<string, string> = {
+	baseUrl: 'Base URL',
+	tenantId: 'Tenant ID',
+	allowUnauthorizedCerts: 'Ignore SSL Issues',
+	ignoreSslIssues: 'Ignore SSL Issues',
+};
 
 export class ExecutionCredentials {
 	private constructor(
@@ -73,8 +77,10 @@ export class ExecutionCredentials {
 	 * another item's server.
 	 */
 	private checkShared(data: ICredentialDataDecryptedObject, itemIndex: number): void {
-		for (const { name, label } of SHARED_FIELDS) {
+		for (const name of new Set([...Object.keys(this.first), ...Object.keys(data)])) {
+			if (name === PER_ITEM_FIELD) continue;
 			if (String(data[name] ?? '').trim() === String(this.first[name] ?? '').trim()) continue;
+			const label = LABELS[name] ?? name;
 			throw new NodeOperationError(
 				this.context.getNode(),
 				`The ${label} in the FusionAuth credential is an expression that gives item ${itemIndex} another value than the first item`,
