@@ -10,14 +10,14 @@
  * Usage: npm run test:e2e [-- --only=<n8n version>] [--filter=<part of a title>] [--keep]
  * Cache: $N8N_E2E_CACHE, else ${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-fusionauth-e2e
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { startSimulator } from '../simulator/server';
 import type { Simulator, SimUser } from '../simulator/server';
 import { cacheRoot, cleanEnv, ensureN8n, N8nInstall, run, TARGETS } from './install';
 import { Credential, ExecutionResult, N8nInstance, tail, WorkflowJson } from './n8n';
+import { pack } from './pack';
 import { CheckFailure, CredentialChoice, Scenario, scenarios as allScenarios, WRONG_API_KEY } from './scenarios';
 import { SmtpSink } from './smtpSink';
 
@@ -75,25 +75,6 @@ function uncoveredExamples(): string[] {
 	return readdirSync(EXAMPLES)
 		.filter((file) => file.endsWith('.json'))
 		.filter((file) => !covered.has(file));
-}
-
-async function pack(): Promise<{ tarball: string; name: string; version: string }> {
-	const destination = mkdtempSync(path.join(tmpdir(), 'n8n-e2e-pack-'));
-	const result = await run('npm', ['pack', '--json', '--ignore-scripts', `--pack-destination=${destination}`], {
-		cwd: REPO,
-		env: cleanEnv(),
-	});
-	if (result.code !== 0) throw new Error(`npm pack failed: ${result.stderr.trim()}`);
-	const [packed] = JSON.parse(result.stdout.slice(result.stdout.indexOf('['))) as Array<{
-		filename: string;
-		name: string;
-		version: string;
-		files: Array<{ path: string }>;
-	}>;
-	if (!packed.files.some((file) => file.path.startsWith('dist/nodes/'))) {
-		throw new Error('the packed package holds no dist/nodes: run npm run build first');
-	}
-	return { tarball: path.join(destination, packed.filename), name: packed.name, version: packed.version };
 }
 
 function snapshot(sim: Simulator): Map<string, SimUser> {
@@ -271,7 +252,7 @@ async function main(): Promise<number> {
 			(error: Error) => ({ error, version: target.version }),
 		),
 	);
-	const packed = await pack();
+	const packed = await pack(REPO);
 	say(`packed ${path.basename(packed.tarball)}`);
 
 	const outcomes: Outcome[] = [];
