@@ -2,9 +2,10 @@
  * Drives one installed n8n headlessly: a fresh user folder with this package installed the way
  * the community installer does, credential and workflow imports, and `n8n execute`.
  */
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -88,6 +89,8 @@ export class N8nInstance {
 	constructor(
 		readonly install: N8nInstall,
 		private readonly logFile: string,
+		/** Further settings (N8N_*, DB_*, QUEUE_*, EXECUTIONS_*), over the defaults below. */
+		readonly settings: Record<string, string> = {},
 	) {
 		this.userFolder = mkdtempSync(path.join(tmpdir(), `n8n-e2e-${install.version}-`));
 	}
@@ -120,7 +123,7 @@ export class N8nInstance {
 			env.N8N_RUNNERS_BROKER_PORT = String(this.brokerPort);
 			env.N8N_RUNNERS_BROKER_LISTEN_ADDRESS = '127.0.0.1';
 		}
-		return env;
+		return { ...env, ...this.settings };
 	}
 
 	async prepare(): Promise<void> {
@@ -178,6 +181,36 @@ export class N8nInstance {
 		});
 	}
 
+	/** Starts a long-running command (`start`, `worker`); its output goes to `logFile` and to `output`. */
+	start(args: string[]): RunningN8n {
+		const child = spawn(this.install.node, [this.install.n8nBin, ...args], {
+			cwd: this.userFolder,
+			env: this.env(),
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		const log = createWriteStream(this.logFile, { flags: 'a' });
+		log.write(`\n$ n8n ${args.join(' ')}  (in ${this.userFolder})\n`);
+		const running: RunningN8n = {
+			output: '',
+			exited: new Promise((resolve) => child.on('close', (code) => resolve(code))),
+			async stop() {
+				if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+				const late = setTimeout(() => child.kill('SIGKILL'), 20_000);
+				await running.exited;
+				clearTimeout(late);
+				log.end();
+			},
+		};
+		for (const stream of [child.stdout, child.stderr]) {
+			stream.setEncoding('utf8');
+			stream.on('data', (chunk: string) => {
+				running.output += chunk;
+				log.write(chunk);
+			});
+		}
+		return running;
+	}
+
 	async importCredentials(credentials: Credential[]): Promise<void> {
 		const file = path.join(this.userFolder, 'credentials.json');
 		writeFileSync(file, JSON.stringify(credentials, null, 2));
@@ -212,6 +245,14 @@ export class N8nInstance {
 		}
 		return { data, command, nodes, error, ms: Date.now() - started };
 	}
+}
+
+export interface RunningN8n {
+	/** Everything it printed so far. */
+	output: string;
+	exited: Promise<number | null>;
+	/** SIGTERM, then SIGKILL after 20 s; resolves once it has exited. */
+	stop(): Promise<void>;
 }
 
 export function tail(result: CommandResult, lines = 20): string {
