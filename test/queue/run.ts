@@ -148,6 +148,24 @@ async function runVersion(
 	const tag = install.version.replace(/\W/g, '_');
 	const database = `n8n_queue_${tag}`;
 	await postgres.createDatabase(database);
+	const folders: string[] = [];
+	try {
+		await runCluster(install, packed, redis, postgres, sim, database, folders);
+	} finally {
+		for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+	}
+}
+
+async function runCluster(
+	install: N8nInstall,
+	packed: Awaited<ReturnType<typeof pack>>,
+	redis: Service,
+	postgres: Awaited<ReturnType<typeof startPostgres>>,
+	sim: Simulator,
+	database: string,
+	folders: string[],
+): Promise<void> {
+	const tag = install.version.replace(/\W/g, '_');
 	const cluster: Cluster = {
 		settings: {
 			DB_TYPE: 'postgresdb',
@@ -165,13 +183,14 @@ async function runVersion(
 		async instance(role, withPackage, extra = {}) {
 			const logFile = path.join(LOGS, `n8n-${install.version}-${role}.log`);
 			rmSync(logFile, { force: true });
-			const n8n = new N8nInstance(install, logFile, {
+			const n8n: N8nInstance = new N8nInstance(install, logFile, {
 				...this.settings,
 				N8N_PORT: String(await uniquePort()),
 				QUEUE_HEALTH_CHECK_PORT: String(await uniquePort()),
 				N8N_RUNNERS_BROKER_PORT: String(await uniquePort()),
 				...extra,
 			});
+			folders.push(n8n.userFolder);
 			await n8n.prepare();
 			if (withPackage) await n8n.installPackage(packed.tarball, packed.name, packed.version);
 			return n8n;
@@ -254,7 +273,6 @@ async function runVersion(
 		say(`n8n ${install.version}: PASS a worker without the package fails the execution with "Unrecognized node type" (webhook answered ${answer.status})`);
 	} finally {
 		await stopAll();
-		for (const instance of [main, ...workers]) rmSync(instance.userFolder, { recursive: true, force: true });
 	}
 }
 
