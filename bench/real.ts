@@ -392,7 +392,7 @@ function goals(rows: Row[], versions: string[]): Goal[] {
 					why:
 						minInFlight(node500) >= MAX_CONCURRENCY
 							? undefined
-							: `answers came back before the last requests went out: ${cpuCost(rows, node500)}`,
+							: `the first answers came back (held ${fixed(heldMs(node500), 1)} ms at the server) before the ${MAX_CONCURRENCY}th request went out, and each answer frees a slot; sending takes n8n's process ${cpuCost(rows, node500)}`,
 				});
 				list.push({
 					version,
