@@ -15,7 +15,7 @@ import path from 'node:path';
 
 import { startSimulator } from '../simulator/server';
 import type { Simulator, SimUser } from '../simulator/server';
-import { cacheRoot, cleanEnv, ensureN8n, N8nInstall, run, TARGETS } from './install';
+import { cacheRoot, cleanEnv, ensureN8n, N8nInstall, run, runSuite, TARGETS } from './install';
 import { Credential, ExecutionResult, N8nInstance, tail, WorkflowJson } from './n8n';
 import { pack } from './pack';
 import { CheckFailure, CredentialChoice, Scenario, scenarios as allScenarios, WRONG_API_KEY } from './scenarios';
@@ -277,11 +277,4 @@ async function main(): Promise<number> {
 	return failed === 0 ? 0 : 1;
 }
 
-main().then(
-	(code) => process.exit(code),
-	(error: Error) => {
-		console.error(error.stack ?? error.message);
-		console.log('0 passed, 1 failed');
-		process.exit(1);
-	},
-);
+runSuite(main);

@@ -18,7 +18,7 @@ import path from 'node:path';
 
 import { startSimulator } from '../simulator/server';
 import type { Simulator } from '../simulator/server';
-import { cacheRoot, ensureN8n, run, TARGETS } from '../e2e/install';
+import { cacheRoot, ensureN8n, run, runSuite, TARGETS } from '../e2e/install';
 import type { N8nInstall } from '../e2e/install';
 import type { RunningN8n, WorkflowJson } from '../e2e/n8n';
 import { freePort, N8nInstance, tail } from '../e2e/n8n';
@@ -138,34 +138,28 @@ interface Cluster {
 	instance(role: string, withPackage: boolean, extra?: Record<string, string>): Promise<N8nInstance>;
 }
 
-async function runVersion(
-	install: N8nInstall,
-	packed: Awaited<ReturnType<typeof pack>>,
-	redis: Service,
-	postgres: Awaited<ReturnType<typeof startPostgres>>,
-	sim: Simulator,
-): Promise<void> {
-	const tag = install.version.replace(/\W/g, '_');
-	const database = `n8n_queue_${tag}`;
-	await postgres.createDatabase(database);
+/** What every version's cluster shares: the packed package, Redis, PostgreSQL, the simulator. */
+interface Shared {
+	packed: Awaited<ReturnType<typeof pack>>;
+	redis: Service;
+	postgres: Awaited<ReturnType<typeof startPostgres>>;
+	sim: Simulator;
+}
+
+async function runVersion(install: N8nInstall, shared: Shared): Promise<void> {
 	const folders: string[] = [];
 	try {
-		await runCluster(install, packed, redis, postgres, sim, database, folders);
+		await runCluster(install, shared, folders);
 	} finally {
 		for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 	}
 }
 
-async function runCluster(
-	install: N8nInstall,
-	packed: Awaited<ReturnType<typeof pack>>,
-	redis: Service,
-	postgres: Awaited<ReturnType<typeof startPostgres>>,
-	sim: Simulator,
-	database: string,
-	folders: string[],
-): Promise<void> {
+/** Main and workers of one version; every user folder made goes into `folders`. */
+async function runCluster(install: N8nInstall, { packed, redis, postgres, sim }: Shared, folders: string[]): Promise<void> {
 	const tag = install.version.replace(/\W/g, '_');
+	const database = `n8n_queue_${tag}`;
+	await postgres.createDatabase(database);
 	const cluster: Cluster = {
 		settings: {
 			DB_TYPE: 'postgresdb',
@@ -295,7 +289,7 @@ async function main(): Promise<number> {
 		for (const install of installs) {
 			const versionStarted = Date.now();
 			try {
-				await runVersion(install, packed, redis, postgres, sim);
+				await runVersion(install, { packed, redis, postgres, sim });
 			} catch (error) {
 				failed++;
 				console.log(`FAIL  n8n ${install.version}: ${(error as Error).message}`);
@@ -314,11 +308,4 @@ async function main(): Promise<number> {
 	return failed === 0 ? 0 : 1;
 }
 
-main().then(
-	(code) => process.exit(code),
-	(error: Error) => {
-		console.error(error.stack ?? error.message);
-		console.log('0 passed, 1 failed');
-		process.exit(1);
-	},
-);
+runSuite(main);
