@@ -17,6 +17,8 @@ export interface ServerStats {
 	maxInFlight: number;
 	/** Requests per path, to check that nothing was sent twice. */
 	byPath: Record<string, number>;
+	/** Time from each request's arrival to its answer's end, summed: what the server itself took. */
+	heldMs: number;
 }
 
 export type ServerMessage =
@@ -33,7 +35,7 @@ const send = (message: ServerMessage) => process.send!(message);
 async function startApi(directory?: Awaited<ReturnType<typeof userDirectory>>): Promise<void> {
 	let latencyMs = 0;
 	let inFlight = 0;
-	let stats: ServerStats = { requests: 0, maxInFlight: 0, byPath: {} };
+	let stats: ServerStats = { requests: 0, maxInFlight: 0, byPath: {}, heldMs: 0 };
 	const secret = randomBytes(20);
 	const secretBody = JSON.stringify({
 		secret: secret.toString('base64'),
@@ -70,10 +72,12 @@ async function startApi(directory?: Awaited<ReturnType<typeof userDirectory>>): 
 		const path = (request.url ?? '/').split('?')[0];
 		stats.byPath[path] = (stats.byPath[path] ?? 0) + 1;
 		let done = false;
+		const arrived = performance.now();
 		const finish = () => {
 			if (!done) {
 				done = true;
 				inFlight--;
+				stats.heldMs += performance.now() - arrived;
 			}
 		};
 		response.on('finish', finish);
@@ -93,7 +97,7 @@ async function startApi(directory?: Awaited<ReturnType<typeof userDirectory>>): 
 	process.on('message', (message: ControlMessage) => {
 		if (message.type === 'reset') {
 			latencyMs = message.latencyMs ?? 0;
-			stats = { requests: 0, maxInFlight: inFlight, byPath: {} };
+			stats = { requests: 0, maxInFlight: inFlight, byPath: {}, heldMs: 0 };
 			send({ type: 'resetDone' });
 		} else if (message.type === 'stats') {
 			send({ type: 'stats', stats });

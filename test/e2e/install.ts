@@ -263,3 +263,15 @@ async function installN8n(target: N8nTarget, root: string, install: N8nInstall, 
 	markComplete(dir, { n8n: target.version, node });
 	say(`installed n8n ${target.version} in ${Math.round((Date.now() - started) / 1000)} s`);
 }
+
+/** Runs a suite's `main` and exits with its code; a crash counts as one failure, in the same summary line. */
+export function runSuite(main: () => Promise<number>): void {
+	main().then(
+		(code) => process.exit(code),
+		(error: Error) => {
+			console.error(error.stack ?? error.message);
+			console.log('0 passed, 1 failed');
+			process.exit(1);
+		},
+	);
+}

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -89,6 +89,8 @@ export class N8nInstance {
 	constructor(
 		readonly install: N8nInstall,
 		private readonly logFile: string,
+		/** Further settings (N8N_*, DB_*, QUEUE_*, EXECUTIONS_*), over the defaults below. */
+		readonly settings: Record<string, string> = {},
 	) {
 		this.userFolder = mkdtempSync(path.join(tmpdir(), `n8n-e2e-${install.version}-`));
 	}
@@ -131,7 +133,7 @@ export class N8nInstance {
 			env.N8N_RUNNERS_BROKER_PORT = String(this.brokerPort);
 			env.N8N_RUNNERS_BROKER_LISTEN_ADDRESS = '127.0.0.1';
 		}
-		return env;
+		return { ...env, ...this.settings };
 	}
 
 	async prepare(): Promise<void> {
@@ -187,6 +189,36 @@ export class N8nInstance {
 			logFile: this.logFile,
 			timeoutMs,
 		});
+	}
+
+	/** Starts a long-running command (`start`, `worker`); its output goes to `logFile` and to `output`. */
+	start(args: string[]): N8nProcess {
+		const child = spawn(this.install.node, [this.install.n8nBin, ...args], {
+			cwd: this.userFolder,
+			env: this.env(),
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		const log = createWriteStream(this.logFile, { flags: 'a' });
+		log.write(`\n$ n8n ${args.join(' ')}  (in ${this.userFolder})\n`);
+		const running: N8nProcess = {
+			output: '',
+			exited: new Promise((resolve) => child.on('close', (code) => resolve(code))),
+			async stop() {
+				if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+				const late = setTimeout(() => child.kill('SIGKILL'), 20_000);
+				await running.exited;
+				clearTimeout(late);
+				log.end();
+			},
+		};
+		for (const stream of [child.stdout, child.stderr]) {
+			stream.setEncoding('utf8');
+			stream.on('data', (chunk: string) => {
+				running.output += chunk;
+				log.write(chunk);
+			});
+		}
+		return running;
 	}
 
 	async importCredentials(credentials: Credential[]): Promise<void> {
@@ -281,6 +313,15 @@ export async function startN8n(instance: N8nInstance, readyWithinMs = 120_000): 
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	return { url, output: () => printed, stop };
+}
+
+/** A process of `n8n` started by `N8nInstance.start` (queue-mode main and workers). */
+export interface N8nProcess {
+	/** Everything it printed so far. */
+	output: string;
+	exited: Promise<number | null>;
+	/** SIGTERM, then SIGKILL after 20 s; resolves once it has exited. */
+	stop(): Promise<void>;
 }
 
 export function tail(result: CommandResult, lines = 20): string {

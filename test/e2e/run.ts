@@ -12,14 +12,14 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { startSimulator } from '../simulator/server';
 import type { Simulator, SimUser } from '../simulator/server';
-import { cacheRoot, cleanEnv, ensureN8n, N8nInstall, run, TARGETS } from './install';
+import { cacheRoot, cleanEnv, ensureN8n, N8nInstall, run, runSuite, TARGETS } from './install';
 import { Credential, ExecutionResult, N8nInstance, tail, WorkflowJson } from './n8n';
+import { pack } from './pack';
 import { CheckFailure, CredentialChoice, REDIRECT_STATUS, Scenario, scenarios as allScenarios, WRONG_API_KEY } from './scenarios';
 import { SmtpSink } from './smtpSink';
 import { runTriggerScenarios, TRIGGER_EXAMPLE, triggerWorkflows } from './trigger';
@@ -80,25 +80,6 @@ function uncoveredExamples(): string[] {
 	return readdirSync(EXAMPLES)
 		.filter((file) => file.endsWith('.json'))
 		.filter((file) => !covered.has(file));
-}
-
-async function pack(): Promise<{ tarball: string; name: string; version: string }> {
-	const destination = mkdtempSync(path.join(tmpdir(), 'n8n-e2e-pack-'));
-	const result = await run('npm', ['pack', '--json', '--ignore-scripts', `--pack-destination=${destination}`], {
-		cwd: REPO,
-		env: cleanEnv(),
-	});
-	if (result.code !== 0) throw new Error(`npm pack failed: ${result.stderr.trim()}`);
-	const [packed] = JSON.parse(result.stdout.slice(result.stdout.indexOf('['))) as Array<{
-		filename: string;
-		name: string;
-		version: string;
-		files: Array<{ path: string }>;
-	}>;
-	if (!packed.files.some((file) => file.path.startsWith('dist/nodes/'))) {
-		throw new Error('the packed package holds no dist/nodes: run npm run build first');
-	}
-	return { tarball: path.join(destination, packed.filename), name: packed.name, version: packed.version };
 }
 
 function snapshot(sim: Simulator): Map<string, SimUser> {
@@ -303,7 +284,7 @@ async function main(): Promise<number> {
 			(error: Error) => ({ error, version: target.version }),
 		),
 	);
-	const packed = await pack();
+	const packed = await pack(REPO);
 	say(`packed ${path.basename(packed.tarball)}`);
 
 	const outcomes: Outcome[] = [];
@@ -328,11 +309,4 @@ async function main(): Promise<number> {
 	return failed === 0 ? 0 : 1;
 }
 
-main().then(
-	(code) => process.exit(code),
-	(error: Error) => {
-		console.error(error.stack ?? error.message);
-		console.log('0 passed, 1 failed');
-		process.exit(1);
-	},
-);
+runSuite(main);

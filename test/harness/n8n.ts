@@ -4,6 +4,7 @@ import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,
+	ICredentialsExpressionResolveValues,
 	ICredentialType,
 	IDataObject,
 	IExecuteFunctions,
@@ -15,6 +16,7 @@ import type {
 	INodeTypes,
 	IRun,
 	IVersionedNodeType,
+	IExecuteData,
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
@@ -53,6 +55,9 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	) {
 		super();
 	}
+
+	/** How often a node looked a credential up (in the n8n app each is a database read and a decryption). */
+	lookups = 0;
 
 	getParentTypes(): string[] {
 		return [];
@@ -103,7 +108,12 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		_additionalData: IWorkflowExecuteAdditionalData,
 		_nodeCredentials: unknown,
 		type: string,
+		mode?: WorkflowExecuteMode,
+		executeData?: IExecuteData,
+		_raw?: boolean,
+		resolve?: ICredentialsExpressionResolveValues,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.lookups++;
 		const data = this.data[type];
 		if (!data) throw new Error(`No test credentials of type ${type}`);
 		// Defaults for unset fields, as the app fills them in.
@@ -111,7 +121,22 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		for (const property of this.types[type]?.properties ?? []) {
 			withDefaults[property.name] = property.default as ICredentialDataDecryptedObject[string];
 		}
-		return deepCopy({ ...withDefaults, ...data });
+		const decrypted = deepCopy({ ...withDefaults, ...data });
+		if (!resolve) return decrypted;
+		// Expressions in fields resolve against the item the node names, as the app's CredentialsHelper does.
+		return resolve.workflow.expression.getParameterValue(
+			decrypted as INodeParameters,
+			resolve.runExecutionData,
+			resolve.runIndex,
+			resolve.itemIndex,
+			resolve.node.name,
+			resolve.connectionInputData,
+			mode ?? 'manual',
+			{},
+			executeData,
+			false,
+			decrypted,
+		) as ICredentialDataDecryptedObject;
 	}
 
 	async updateCredentials(): Promise<void> {}
@@ -187,6 +212,8 @@ export interface RunResult {
 	/** The error that stopped the workflow, if any. */
 	error?: Error & { description?: string | null; httpCode?: string | null; context?: IDataObject };
 	run: IRun;
+	/** How often the credential was looked up during the run. */
+	credentialLookups: number;
 }
 
 let loaded: LoadedPackage | undefined;
@@ -294,5 +321,6 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		errorOutput: (main[1] ?? []) as INodeExecutionData[],
 		error: (run.data.resultData.error ?? taskData?.error) as RunResult['error'],
 		run,
+		credentialLookups: credentialsHelper.lookups,
 	};
 }

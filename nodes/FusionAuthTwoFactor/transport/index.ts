@@ -11,6 +11,7 @@ import { baseUrlProblem, parseBaseUrl } from './baseUrl';
 import { credentialText, credentialValueProblem } from './credentialValues';
 import type { ConnectionPhase } from './errors';
 import { apiError, connectionErrorCode, errorFromConnection, errorFromResponse, redirectError } from './errors';
+import { ExecutionCredentials } from './credentials';
 import type { FusionAuthRequest, FusionAuthResponse } from './request';
 import { describeEndpoint } from './request';
 import {
@@ -137,6 +138,7 @@ export class FusionAuthTransport {
 		private readonly retries: number,
 		private readonly retryDelayMs: number,
 		private readonly maxRetryWaitMs: number,
+		private readonly credentials: ExecutionCredentials,
 	) {}
 
 	/** Until when (ms since the epoch) FusionAuth asked, with a 429 or 503, not to be called. */
@@ -146,7 +148,8 @@ export class FusionAuthTransport {
 		context: TransportContext,
 		options: TransportOptions = {},
 	): Promise<FusionAuthTransport> {
-		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+		const source = await ExecutionCredentials.read(context, CREDENTIAL_TYPE);
+		const credentials = source.first;
 		const problem = baseUrlProblem(credentials.baseUrl) ?? credentialValueProblem(credentials);
 		if (problem !== undefined) throw new NodeOperationError(context.getNode(), problem);
 		return new FusionAuthTransport(
@@ -158,6 +161,7 @@ export class FusionAuthTransport {
 			Math.max(0, Math.floor(options.retries ?? DEFAULT_RETRIES)),
 			Math.max(0, options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS),
 			Math.max(0, options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS),
+			source,
 		);
 	}
 
@@ -252,6 +256,10 @@ export class FusionAuthTransport {
 			code: phase === 'deadline' ? 'ETIMEDOUT' : phase === 'body' ? (code ?? 'ECONNRESET') : connectionErrorCode(caught),
 		});
 
+		// Read once per execution (or per item where it depends on the item): see credentials.ts.
+		// Outside the try below: a field that differs by item is the user's error, not the connection's.
+		const credentialsDecrypted =
+			request.authentication.type === 'none' ? undefined : await this.credentials.forItem(itemIndex);
 		let sent: Promise<IN8nHttpFullResponse>;
 		if (request.authentication.type === 'none') {
 			// No Authorization header at all, as FusionAuth's own client sends these calls.
@@ -267,6 +275,7 @@ export class FusionAuthTransport {
 				this.context,
 				CREDENTIAL_TYPE,
 				options,
+				{ credentialsDecrypted },
 			) as Promise<IN8nHttpFullResponse>;
 		}
 

@@ -1,0 +1,514 @@
+/**
+ * `npm run bench`: this node against n8n's HTTP Request node in the real n8n application, on each
+ * n8n version the end-to-end suite installs (the same cached installs), with the packed package
+ * installed as the community installer does and every workflow run by `n8n execute`.
+ *
+ * Throughput is items / the node's `executionTime` in n8n's run data (a server's first-to-last
+ * arrival window would flatter the HTTP Request node, which prepares every request before sending
+ * any). The local server counts requests and the most in flight. Each figure is the median of
+ * `--runs` runs, with min and max; each run is a fresh `n8n execute`, whose peak resident memory
+ * and CPU time are read from /proc.
+ *
+ * Flags: --items N (2000), --users N (50000), --runs N (3), --versions 1.123.81,2.41.1,
+ * --out FILE (bench/results.md).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import os from 'os';
+import path from 'path';
+
+import { cacheRoot, ensureN8n, run, TARGETS } from '../test/e2e/install';
+import type { N8nInstall } from '../test/e2e/install';
+import type { Credential, WorkflowJson } from '../test/e2e/n8n';
+import { N8nInstance, parseRunOutput, tail } from '../test/e2e/n8n';
+import { pack } from '../test/e2e/pack';
+import type { ProcessFigures } from './processWatch';
+import { watchProcess } from './processWatch';
+import type { ServerStats } from './server';
+import type { BenchServer } from './serverClient';
+import { startServer } from './serverClient';
+import { PACED_BATCHING } from './shared';
+
+const REPO = path.resolve(__dirname, '..', '..');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { DEFAULT_CONCURRENCY } = require(path.join(REPO, 'dist/nodes/FusionAuthTwoFactor/actions/operations.js')) as {
+	DEFAULT_CONCURRENCY: number;
+};
+
+function flag(name: string, fallback: string): string {
+	const index = process.argv.indexOf(`--${name}`);
+	return index >= 0 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
+}
+
+const ITEMS = Number(flag('items', '2000'));
+const USERS = Number(flag('users', '50000'));
+const RUNS = Number(flag('runs', '3'));
+const VERSIONS = flag('versions', TARGETS.map((target) => target.version).join(',')).split(',');
+const OUT = path.resolve(REPO, flag('out', 'bench/results.md'));
+const LATENCIES = [0, 20];
+const MAX_CONCURRENCY = 500;
+
+type RunnerId = 'node1' | 'nodeDefault' | 'node500' | 'http' | 'httpCredential' | 'httpPaced';
+
+interface Runner {
+	id: RunnerId;
+	label: string;
+	concurrency?: number;
+}
+
+const RUNNERS: Runner[] = [
+	{ id: 'node1', label: 'FusionAuth Two Factor, concurrency 1', concurrency: 1 },
+	{ id: 'nodeDefault', label: `FusionAuth Two Factor, default concurrency (${DEFAULT_CONCURRENCY})` },
+	{ id: 'node500', label: `FusionAuth Two Factor, concurrency ${MAX_CONCURRENCY}`, concurrency: MAX_CONCURRENCY },
+	{ id: 'http', label: 'HTTP Request, defaults, API key as a header parameter' },
+	{ id: 'httpCredential', label: 'HTTP Request, Header Auth credential' },
+	{ id: 'httpPaced', label: `HTTP Request, paced ${PACED_BATCHING.batchSize} per ${PACED_BATCHING.batchInterval} ms` },
+];
+
+const MEASURED = 'Measured';
+const FUSIONAUTH_CREDENTIAL = { id: 'faBenchCredent01', name: 'FusionAuth (bench server)' };
+const DIRECTORY_CREDENTIAL = { id: 'faBenchDirectory', name: 'FusionAuth (bench directory)' };
+const HEADER_CREDENTIAL = { id: 'faBenchHeaderAut', name: 'Header Auth (bench server)' };
+
+interface Measurement {
+	ok: boolean;
+	detail?: string;
+	executionMs: number;
+	itemsOut: number;
+	stats: ServerStats;
+	process: ProcessFigures;
+	load: number;
+}
+
+interface Row {
+	version: string;
+	runner: Runner | 'getMany' | 'baseline';
+	latencyMs: number;
+	runs: Measurement[];
+}
+
+const say = (line: string) => console.log(`[bench] ${line}`);
+
+function node(name: string, type: string, typeVersion: number, position: number, parameters: Record<string, unknown>, extra = {}) {
+	return { id: `b0000000-0000-4000-8000-${String(position).padStart(12, '0')}`, name, type, typeVersion, position: [position * 220, 0], parameters, ...extra };
+}
+
+function chain(names: string[]): Record<string, unknown> {
+	const connections: Record<string, unknown> = {};
+	for (let index = 0; index + 1 < names.length; index++) {
+		connections[names[index]] = { main: [[{ node: names[index + 1], type: 'main', index: 0 }]] };
+	}
+	return connections;
+}
+
+function workflow(id: string, name: string, nodes: WorkflowJson['nodes']): WorkflowJson {
+	return {
+		id,
+		name,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes,
+		connections: chain(nodes.map((entry) => entry.name)),
+	};
+}
+
+function runnerWorkflow(runner: Runner, url: string, apiKey: string, httpVersion: number): WorkflowJson {
+	const start = node('Start', 'n8n-nodes-base.manualTrigger', 1, 1, {});
+	// The items come from a fixed JSON array, split into one item per entry: no Code node, no task runner.
+	const items = node('Items', 'n8n-nodes-base.set', 3.4, 2, {
+		mode: 'raw',
+		jsonOutput: JSON.stringify({ items: Array.from({ length: ITEMS }, (_, index) => ({ index })) }),
+		options: {},
+	});
+	const split = node('Split', 'n8n-nodes-base.splitOut', 1, 3, { fieldToSplitOut: 'items', options: {} });
+	let measured;
+	if (runner.id.startsWith('node')) {
+		measured = node(
+			MEASURED,
+			'n8n-nodes-fusionauth.fusionAuthTwoFactor',
+			1,
+			4,
+			{
+				resource: 'secret',
+				operation: 'generate',
+				options: runner.concurrency === undefined ? {} : { concurrency: runner.concurrency },
+			},
+			{ credentials: { fusionAuthApi: FUSIONAUTH_CREDENTIAL } },
+		);
+	} else {
+		const parameters: Record<string, unknown> = {
+			method: 'GET',
+			url: `${url}/api/two-factor/secret`,
+			options: runner.id === 'httpPaced' ? { batching: { batch: PACED_BATCHING } } : {},
+		};
+		const extra: Record<string, unknown> = {};
+		if (runner.id === 'httpCredential') {
+			Object.assign(parameters, { authentication: 'genericCredentialType', genericAuthType: 'httpHeaderAuth' });
+			extra.credentials = { httpHeaderAuth: HEADER_CREDENTIAL };
+		} else {
+			Object.assign(parameters, {
+				sendHeaders: true,
+				specifyHeaders: 'keypair',
+				headerParameters: { parameters: [{ name: 'Authorization', value: apiKey }] },
+			});
+		}
+		measured = node(MEASURED, 'n8n-nodes-base.httpRequest', httpVersion, 4, parameters, extra);
+	}
+	return workflow(`faBench${runner.id.padEnd(9, '0')}`.slice(0, 16), `bench ${runner.label}`, [start, items, split, measured]);
+}
+
+/** The same start and items without a measured node: what every run costs besides the node. */
+function baselineWorkflow(): WorkflowJson {
+	const runner = runnerWorkflow(RUNNERS[0], '', '', 1);
+	return workflow('faBenchBaseline1', 'bench baseline', runner.nodes.slice(0, 3));
+}
+
+function getManyWorkflow(): WorkflowJson {
+	return workflow('faBenchGetMany01', 'bench user getMany', [
+		node('Start', 'n8n-nodes-base.manualTrigger', 1, 1, {}),
+		node(
+			MEASURED,
+			'n8n-nodes-fusionauth.fusionAuthTwoFactor',
+			1,
+			2,
+			{ resource: 'user', operation: 'getMany', twoFactorStatus: 'any', returnAll: true },
+			{ credentials: { fusionAuthApi: DIRECTORY_CREDENTIAL } },
+		),
+	]);
+}
+
+interface RunData {
+	data?: { resultData?: { error?: { message?: string }; runData?: Record<string, Array<{ executionTime?: number; data?: { main?: unknown[][] }; error?: { message?: string } }>> } };
+}
+
+/**
+ * n8n prints a run's JSON and exits at once; through a pipe the end of a large run was sometimes
+ * lost (exit 0, JSON cut off). Written to a file, it arrives whole: n8n runs through a wrapper
+ * that sends its standard output to `outputFile`.
+ */
+function toFile(install: N8nInstall, dir: string): { install: N8nInstall; outputFile: string } {
+	const wrapper = path.join(dir, 'n8n-output-to-file.sh');
+	const outputFile = path.join(dir, `n8n-${install.version}-output.txt`);
+	writeFileSync(wrapper, `#!/bin/sh\nexec '${install.node}' "$@" > '${outputFile}'\n`, { mode: 0o755 });
+	return { install: { ...install, node: wrapper }, outputFile };
+}
+
+async function measure(n8n: N8nInstance, server: BenchServer, workflowId: string, latencyMs: number, outputFile: string, measuredNode = MEASURED): Promise<Measurement> {
+	await server.control({ type: 'reset', latencyMs });
+	rmSync(outputFile, { force: true });
+	const load = os.loadavg()[0];
+	const watch = watchProcess(n8n.userFolder, 'execute');
+	const result = await n8n.execute(workflowId);
+	const figures = watch.stop();
+	const reply = await server.control({ type: 'stats' });
+	const stats = reply.type === 'stats' ? reply.stats : { requests: 0, maxInFlight: 0, byPath: {}, heldMs: 0 };
+	const data = parseRunOutput(existsSync(outputFile) ? readFileSync(outputFile, 'utf8') : '') as RunData | undefined;
+	const measured = data?.data?.resultData?.runData?.[measuredNode]?.[0];
+	const itemsOut = (measured?.data?.main?.[0] ?? []).length;
+	const problem =
+		(data ? undefined : `no run JSON (exit ${result.command.code}): ${tail(result.command, 8)}`) ??
+		data?.data?.resultData?.error?.message ??
+		measured?.error?.message ??
+		(measured ? undefined : `no run of "${measuredNode}"`);
+	return { ok: problem === undefined, detail: problem, executionMs: measured?.executionTime ?? 0, itemsOut, stats, process: figures, load };
+}
+
+async function benchVersion(install: N8nInstall, tarball: Awaited<ReturnType<typeof pack>>, api: BenchServer, directory: BenchServer): Promise<Row[]> {
+	const logFile = path.join(REPO, '.tmp', 'bench', `n8n-${install.version}.log`);
+	mkdirSync(path.dirname(logFile), { recursive: true });
+	rmSync(logFile, { force: true });
+	const scratch = mkdtempSync(path.join(os.tmpdir(), 'n8n-bench-'));
+	const { install: wrapped, outputFile } = toFile(install, scratch);
+	const n8n = new N8nInstance(wrapped, logFile);
+	const rows: Row[] = [];
+	try {
+		await n8n.prepare();
+		await n8n.installPackage(tarball.tarball, tarball.name, tarball.version);
+		const credentials: Credential[] = [
+			{ ...FUSIONAUTH_CREDENTIAL, type: 'fusionAuthApi', data: { baseUrl: api.url, apiKey: api.apiKey } },
+			{ ...DIRECTORY_CREDENTIAL, type: 'fusionAuthApi', data: { baseUrl: directory.url, apiKey: directory.apiKey } },
+			{ ...HEADER_CREDENTIAL, type: 'httpHeaderAuth', data: { name: 'Authorization', value: api.apiKey } },
+		];
+		await n8n.importCredentials(credentials);
+		const httpVersion = await httpRequestVersion(install);
+		const workflows = RUNNERS.map((runner) => runnerWorkflow(runner, api.url, api.apiKey, httpVersion));
+		await n8n.importWorkflows([...workflows, baselineWorkflow(), getManyWorkflow()]);
+		say(`n8n ${install.version}: package installed, workflows imported (HTTP Request ${httpVersion}); log ${logFile}`);
+		const baseline: Row = { version: install.version, runner: 'baseline', latencyMs: 0, runs: [] };
+		for (let attempt = 0; attempt < RUNS; attempt++) {
+			const measurement = await measure(n8n, api, 'faBenchBaseline1', 0, outputFile, 'Split');
+			baseline.runs.push(measurement);
+			say(`n8n ${install.version} baseline (no measured node): ${fixed((measurement.process.cpuMs ?? NaN) / 1000, 1)} s CPU`);
+		}
+		rows.push(baseline);
+		for (const latencyMs of LATENCIES) {
+			for (const [index, runner] of RUNNERS.entries()) {
+				const row: Row = { version: install.version, runner, latencyMs, runs: [] };
+				for (let attempt = 0; attempt < RUNS; attempt++) {
+					const measurement = await measure(n8n, api, workflows[index].id, latencyMs, outputFile);
+					row.runs.push(measurement);
+					say(`n8n ${install.version} ${latencyMs} ms ${runner.label}: ${describeRun(measurement)}`);
+				}
+				rows.push(row);
+			}
+		}
+		const row: Row = { version: install.version, runner: 'getMany', latencyMs: 0, runs: [] };
+		// Once: a run prints 50,000 items and takes long; its figures are counts and memory, not speed.
+		for (let attempt = 0; attempt < 1; attempt++) {
+			const measurement = await measure(n8n, directory, 'faBenchGetMany01', 0, outputFile);
+			row.runs.push(measurement);
+			say(`n8n ${install.version} getMany over ${USERS} users: ${describeRun(measurement)}`);
+		}
+		rows.push(row);
+	} finally {
+		rmSync(n8n.userFolder, { recursive: true, force: true });
+		rmSync(scratch, { recursive: true, force: true });
+	}
+	return rows;
+}
+
+/** The HTTP Request node's default version in this n8n, as the editor adds it. */
+async function httpRequestVersion(install: N8nInstall): Promise<number> {
+	const script = "const {HttpRequest}=require('n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js');console.log(new HttpRequest().description.defaultVersion)";
+	const result = await run(install.node, ['-e', script], { cwd: install.dir, env: { ...process.env, NODE_PATH: path.join(install.dir, 'node_modules') } });
+	const version = Number(result.stdout.trim());
+	if (!Number.isFinite(version) || version <= 0) throw new Error(`could not read the HTTP Request node's version: ${result.stderr.trim()}`);
+	return version;
+}
+
+function perSecond(measurement: Measurement): number {
+	return measurement.executionMs > 0 ? (measurement.itemsOut * 1000) / measurement.executionMs : 0;
+}
+
+function describeRun(measurement: Measurement): string {
+	if (!measurement.ok) return `FAILED: ${measurement.detail}`;
+	return `${fixed(perSecond(measurement), 0)} items/s (${measurement.itemsOut} items in ${measurement.executionMs} ms), ${measurement.stats.requests} requests, ${measurement.stats.maxInFlight} in flight, peak ${mb(measurement.process.peakRssBytes)} MB`;
+}
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function fixed(value: number, digits: number): string {
+	return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function mb(bytes: number | undefined): string {
+	return bytes === undefined ? 'n/a' : fixed(bytes / 1024 / 1024, 0);
+}
+
+function spread(values: number[], digits: number, format = (value: number) => fixed(value, digits)): string {
+	if (values.length === 0) return 'n/a';
+	return `${format(median(values))} (${format(Math.min(...values))}-${format(Math.max(...values))})`;
+}
+
+function find(rows: Row[], version: string, id: RunnerId, latencyMs: number): Row | undefined {
+	return rows.find((row) => row.version === version && typeof row.runner === 'object' && row.runner.id === id && row.latencyMs === latencyMs);
+}
+
+function throughput(row: Row | undefined): number {
+	const ok = row?.runs.filter((entry) => entry.ok) ?? [];
+	return ok.length > 0 ? median(ok.map(perSecond)) : NaN;
+}
+
+function maxInFlight(row: Row | undefined): number {
+	return Math.max(...(row?.runs ?? []).map((entry) => entry.stats.maxInFlight));
+}
+
+function minInFlight(row: Row | undefined): number {
+	return Math.min(...(row?.runs ?? []).map((entry) => entry.stats.maxInFlight));
+}
+
+/** How long the server held a request, on average (median over the runs). */
+function heldMs(row: Row | undefined): number {
+	const values = (row?.runs ?? []).filter((entry) => entry.stats.requests > 0).map((entry) => entry.stats.heldMs / entry.stats.requests);
+	return values.length ? median(values) : NaN;
+}
+
+function medianCpuMs(row: Row | undefined): number {
+	const values = (row?.runs ?? []).map((entry) => entry.process.cpuMs).filter((value): value is number => value !== undefined);
+	return values.length ? median(values) : NaN;
+}
+
+/**
+ * What the measured node cost n8n's process: CPU time beyond the baseline run (same start and
+ * items, no measured node) per item, and that CPU time as a share of the node's execution time
+ * (100% = one core busy for the whole node).
+ */
+function cpuCost(rows: Row[], row: Row | undefined): string {
+	const baseline = rows.find((entry) => entry.version === row?.version && entry.runner === 'baseline');
+	const extraMs = medianCpuMs(row) - medianCpuMs(baseline);
+	const executionMs = median((row?.runs ?? []).map((entry) => entry.executionMs));
+	if (!Number.isFinite(extraMs) || executionMs <= 0) return 'CPU n/a';
+	return `${fixed(extraMs / ITEMS, 2)} ms CPU per item, CPU busy ${fixed((100 * extraMs) / executionMs, 0)}% of the node's ${fixed(executionMs / 1000, 1)} s`;
+}
+
+interface Goal {
+	version: string;
+	text: string;
+	measured: string;
+	met: boolean;
+	why?: string;
+}
+
+function goals(rows: Row[], versions: string[]): Goal[] {
+	const list: Goal[] = [];
+	for (const version of versions) {
+		for (const latencyMs of LATENCIES) {
+			const node500 = find(rows, version, 'node500', latencyMs);
+			const http = find(rows, version, 'http', latencyMs);
+			const ratio = throughput(node500) / throughput(http);
+			list.push({
+				version,
+				text: `${latencyMs} ms: concurrency ${MAX_CONCURRENCY} at least 1.0x HTTP Request (defaults)`,
+				measured: `${fixed(ratio, 2)}x (${fixed(throughput(node500), 0)} vs ${fixed(throughput(http), 0)} items/s)`,
+				met: ratio >= 1,
+				why:
+					ratio >= 1
+						? undefined
+						: `this node ${cpuCost(rows, node500)}; HTTP Request ${cpuCost(rows, http)}; in flight ${maxInFlight(node500)} vs ${maxInFlight(http)}`,
+			});
+			const nodeDefault = find(rows, version, 'nodeDefault', latencyMs);
+			const paced = find(rows, version, 'httpPaced', latencyMs);
+			const pacedRatio = throughput(nodeDefault) / throughput(paced);
+			list.push({
+				version,
+				text: `${latencyMs} ms: default concurrency (${DEFAULT_CONCURRENCY}) at least 1.5x HTTP Request paced`,
+				measured: `${fixed(pacedRatio, 2)}x (${fixed(throughput(nodeDefault), 0)} vs ${fixed(throughput(paced), 0)} items/s)`,
+				met: pacedRatio >= 1.5,
+				why:
+					pacedRatio >= 1.5
+						? undefined
+						: `each request took ${fixed((DEFAULT_CONCURRENCY * 1000) / throughput(nodeDefault), 1)} ms as the node saw it (${DEFAULT_CONCURRENCY} in flight / throughput), ${fixed(heldMs(nodeDefault), 1)} ms of it at the server (set to ${latencyMs} ms); the paced HTTP Request node sends ${PACED_BATCHING.batchSize} every ${PACED_BATCHING.batchInterval} ms whether answers came or not, so it had up to ${maxInFlight(paced)} in flight; this node ${cpuCost(rows, nodeDefault)}; HTTP Request paced ${cpuCost(rows, paced)}`,
+			});
+			// At 0 ms every request is answered before the next goes out: in-flight targets say nothing there.
+			if (latencyMs > 0) {
+				list.push({
+					version,
+					text: `${latencyMs} ms: concurrency ${MAX_CONCURRENCY} reaches ${MAX_CONCURRENCY} requests in flight`,
+					measured: `${minInFlight(node500)}-${maxInFlight(node500)} in flight over the runs`,
+					met: minInFlight(node500) >= MAX_CONCURRENCY,
+					why:
+						minInFlight(node500) >= MAX_CONCURRENCY
+							? undefined
+							: `the first answers came back (held ${fixed(heldMs(node500), 1)} ms at the server) before the ${MAX_CONCURRENCY}th request went out, and each answer frees a slot; sending takes n8n's process ${cpuCost(rows, node500)}`,
+				});
+				list.push({
+					version,
+					text: `${latencyMs} ms: default concurrency never more than ${DEFAULT_CONCURRENCY} in flight`,
+					measured: `at most ${maxInFlight(nodeDefault)}`,
+					met: maxInFlight(nodeDefault) <= DEFAULT_CONCURRENCY,
+				});
+			}
+		}
+	}
+	return list;
+}
+
+function report(rows: Row[], versions: string[], context: { command: string; uptimeBefore: string; uptimeAfter: string; seconds: number; installs: N8nInstall[] }): string {
+	const lines = [
+		'# Benchmark: the real n8n application',
+		'',
+		`Written by \`${context.command}\` (${new Date().toISOString()}), in ${fixed(context.seconds / 60, 1)} minutes.`,
+		'',
+		'| | |',
+		'| --- | --- |',
+		...context.installs.map((install) => `| n8n ${install.version} | ${install.node === process.execPath ? `Node ${process.version}` : `Node 24 (${install.node})`} |`),
+		`| Package | packed with npm pack, installed as the community installer does, run with \`n8n execute\` |`,
+		`| Machine | ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${fixed(os.totalmem() / 1024 ** 3, 0)} GB, ${os.platform()} ${os.release()} |`,
+		`| Load (uptime) before | ${context.uptimeBefore} |`,
+		`| Load (uptime) after | ${context.uptimeAfter} |`,
+		`| Items | ${ITEMS} per run; Secret > Generate (GET /api/two-factor/secret) against a local server answering after the latency |`,
+		`| Runs | ${RUNS} per figure: median (min-max) |`,
+		'',
+		'Throughput is items / the measured node\'s `executionTime` in n8n\'s run data. In flight: the most',
+		'requests the server held at once (highest over the runs). Held at the server: the mean time from a',
+		'request\'s arrival to its answer\'s end (the set latency plus the server\'s own delays). Peak memory: the n8n process\'s',
+		'resident-set high-water mark (VmHWM), median over the runs; CPU: its user+system time for the',
+		'whole `n8n execute` (start-up included), median. Load average of the minute before each run in',
+		'the last column: the machine is shared, so compare figures measured side by side, not across runs of the benchmark.',
+		'',
+	];
+	for (const version of versions) {
+		lines.push(`## n8n ${version}`, '', '| Runner | Latency | Items/s | Requests | In flight | Held at the server (ms) | Peak memory (MB) | CPU (s) | Load |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+		for (const row of rows.filter((entry) => entry.version === version && typeof entry.runner === 'object')) {
+			const runner = row.runner as Runner;
+			const failed = row.runs.filter((entry) => !entry.ok);
+			const ok = row.runs.filter((entry) => entry.ok);
+			lines.push(
+				`| ${runner.label} | ${row.latencyMs} ms | ${spread(ok.map(perSecond), 0)}${failed.length ? `; ${failed.length} of ${row.runs.length} runs failed: ${failed[0].detail?.replace(/\|/g, '/').replace(/\s+/g, ' ').slice(0, 160)}` : ''} | ${spread(row.runs.map((entry) => entry.stats.requests), 0)} | ${maxInFlight(row)} | ${fixed(heldMs(row), 1)} | ${spread(row.runs.map((entry) => (entry.process.peakRssBytes ?? NaN) / 1024 / 1024), 0)} | ${spread(row.runs.map((entry) => (entry.process.cpuMs ?? NaN) / 1000), 1)} | ${spread(row.runs.map((entry) => entry.load), 1)} |`,
+			);
+		}
+		const baseline = rows.find((entry) => entry.version === version && entry.runner === 'baseline');
+		if (baseline) {
+			lines.push(
+				'',
+				`Baseline, the same start and ${ITEMS} items without a measured node: CPU ${spread(baseline.runs.map((entry) => (entry.process.cpuMs ?? NaN) / 1000), 1)} s, peak memory ${spread(baseline.runs.map((entry) => (entry.process.peakRssBytes ?? NaN) / 1024 / 1024), 0)} MB.`,
+			);
+		}
+		const getMany = rows.find((entry) => entry.version === version && entry.runner === 'getMany');
+		if (getMany) {
+			const ok = getMany.runs.filter((entry) => entry.ok);
+			lines.push(
+				'',
+				`User > Get Many (Return All) over ${fixed(USERS, 0)} users: ${ok.length < getMany.runs.length ? `${getMany.runs.length - ok.length} runs failed: ${getMany.runs.find((entry) => !entry.ok)?.detail}; ` : ''}` +
+					`${spread(ok.map((entry) => entry.itemsOut), 0)} items out, ${spread(getMany.runs.map((entry) => entry.stats.requests), 0)} requests, ` +
+					`${spread(ok.map((entry) => entry.executionMs / 1000), 1)} s in the node, peak memory of the n8n process ${spread(getMany.runs.map((entry) => (entry.process.peakRssBytes ?? NaN) / 1024 / 1024), 0)} MB ` +
+					`(n8n holds every output item and prints them all with --rawOutput).`,
+			);
+		}
+		lines.push('');
+	}
+	lines.push('## Ratios and goals', '', '| n8n | Goal | Measured | Met |', '| --- | --- | --- | --- |');
+	const list = goals(rows, versions);
+	for (const goal of list) lines.push(`| ${goal.version} | ${goal.text} | ${goal.measured} | ${goal.met ? 'yes' : 'no'} |`);
+	const missed = list.filter((goal) => !goal.met && goal.why);
+	if (missed.length) {
+		lines.push('', 'Where a goal is missed, measured in the same runs:', '');
+		for (const goal of missed) lines.push(`- n8n ${goal.version}, ${goal.text}: ${goal.why}.`);
+	}
+	return `${lines.join('\n')}\n`;
+}
+
+async function uptime(): Promise<string> {
+	const result = await run('uptime', [], { cwd: REPO, env: process.env });
+	return result.stdout.trim() || `load average ${os.loadavg().map((value) => fixed(value, 2)).join(', ')}`;
+}
+
+async function main(): Promise<void> {
+	const started = Date.now();
+	const command = ['npm run bench', ...(process.argv.slice(2).length ? ['--', ...process.argv.slice(2)] : [])].join(' ');
+	const uptimeBefore = await uptime();
+	say(`${uptimeBefore}`);
+	const targets = TARGETS.filter((target) => VERSIONS.includes(target.version));
+	const installs: N8nInstall[] = [];
+	for (const target of targets) installs.push(await ensureN8n(target, cacheRoot(), say));
+	const tarball = await pack(REPO);
+	const api = await startServer(['api']);
+	const directory = await startServer(['directory', String(USERS)]);
+	const rows: Row[] = [];
+	try {
+		for (const install of installs) rows.push(...(await benchVersion(install, tarball, api, directory)));
+	} finally {
+		api.close();
+		directory.close();
+		rmSync(path.dirname(tarball.tarball), { recursive: true, force: true });
+	}
+	const uptimeAfter = await uptime();
+	const text = report(rows, installs.map((install) => install.version), {
+		command,
+		uptimeBefore,
+		uptimeAfter,
+		seconds: (Date.now() - started) / 1000,
+		installs,
+	});
+	writeFileSync(OUT, text);
+	console.log(`\n${text}`);
+	say(`written to ${path.relative(REPO, OUT)}`);
+}
+
+main().catch((error: Error) => {
+	console.error(error.stack ?? error.message);
+	process.exit(1);
+});
