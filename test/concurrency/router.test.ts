@@ -168,7 +168,8 @@ describe('requests in flight', () => {
 
 	test('the highest setting, 500, has 500 in flight', async () => {
 		const many = Array.from({ length: 520 }, (_, index) => ({ userId: userId(index), code: '111111' }));
-		server.respondWith(async (request) => await answer(request, () => 300));
+		// Long enough that, even on a busy machine, all 500 are sent before the first answer comes back.
+		server.respondWith(async (request) => await answer(request, () => 2_000));
 		const result = await run({ concurrency: 500 }, undefined, many);
 		expect(result.output).toHaveLength(many.length);
 		expect(server.maxInFlight).toBe(500);

@@ -24,7 +24,7 @@ test('POST past the timeout: one error per item, sent once, and the error warns 
 			userId: DEMO_USERS.noMethods.id,
 			method: 'email',
 			email: '={{ $json.email }}',
-			options: { timeout: 0.3, retryDelay: 100 },
+			options: { timeout: 1.5, retryDelay: 100 },
 		},
 		items: emails.map((email) => ({ email })),
 		credentials: { baseUrl: simulator.url, apiKey: simulator.apiKey },
@@ -32,7 +32,7 @@ test('POST past the timeout: one error per item, sent once, and the error warns 
 	});
 
 	for (const item of oneItemEach(result.output, emails.length)) {
-		expect(item.json.error).toBe(`FusionAuth at ${simulator.url} did not answer within 0.3 s`);
+		expect(item.json.error).toBe(`FusionAuth at ${simulator.url} did not answer within 1.5 s`);
 		expect((item.json.details as { description: string }).description).toBe(
 			'POST /api/two-factor/send timed out. The request may still have been carried out by FusionAuth.',
 		);
@@ -44,14 +44,14 @@ test('POST past the timeout: one error per item, sent once, and the error warns 
 
 test('GET past the timeout is not sent again either', async () => {
 	const result = await runNode({
-		parameters: { resource: 'secret', operation: 'generate', options: { timeout: 0.3, retryDelay: 100 } },
+		parameters: { resource: 'secret', operation: 'generate', options: { timeout: 1.5, retryDelay: 100 } },
 		items: [{}, {}],
 		credentials: { baseUrl: simulator.url, apiKey: simulator.apiKey },
 		onError: 'continueErrorOutput',
 	});
 	expect(result.output).toEqual([]);
 	for (const item of oneItemEach(result.errorOutput, 2)) {
-		expect(item.json.error).toBe(`FusionAuth at ${simulator.url} did not answer within 0.3 s`);
+		expect(item.json.error).toBe(`FusionAuth at ${simulator.url} did not answer within 1.5 s`);
 	}
 	expect(simulator.requests).toHaveLength(2);
 });
