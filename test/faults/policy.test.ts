@@ -7,10 +7,6 @@ import type { INodeProperties } from 'n8n-workflow';
 import { loadedPackage, NODE_TYPE } from '../harness/n8n';
 import {
 	backoffMs,
-	DEFAULT_MAX_RETRY_WAIT_MS,
-	DEFAULT_RETRIES,
-	DEFAULT_RETRY_DELAY_MS,
-	DEFAULT_TIMEOUT_MS,
 	isRepeatable,
 	mayRetryConnection,
 	parseRetryAfter,
@@ -86,7 +82,7 @@ describe('backoff', () => {
 });
 
 describe('the Options collection', () => {
-	test('offers the defaults the transport uses', () => {
+	test('offers the defaults the README gives', () => {
 		const node = loadedPackage().nodes[NODE_TYPE];
 		const options = node.description.properties.find((property) => property.name === 'options')!;
 		const defaults = Object.fromEntries(
@@ -94,10 +90,10 @@ describe('the Options collection', () => {
 		);
 		expect(defaults).toEqual({
 			concurrency: 10,
-			maxRetryWait: DEFAULT_MAX_RETRY_WAIT_MS / 1000,
-			retries: DEFAULT_RETRIES,
-			retryDelay: DEFAULT_RETRY_DELAY_MS,
-			timeout: DEFAULT_TIMEOUT_MS / 1000,
+			maxRetryWait: 60,
+			retries: 3,
+			retryDelay: 1000,
+			timeout: 30,
 		});
 	});
 });

@@ -95,7 +95,17 @@ export const optionsCollection: INodeProperties = {
 
 export interface NodeOptions {
 	concurrency: number;
-	transport: Required<TransportOptions>;
+	transport: TransportOptions;
+}
+
+/** The transport's settings when no Options are set (the editor's list searches have none). */
+export function defaultTransportOptions(): TransportOptions {
+	return {
+		timeoutMs: OPTION_LIMITS.timeout.default * 1000,
+		retries: OPTION_LIMITS.retries.default,
+		retryDelayMs: OPTION_LIMITS.retryDelay.default,
+		maxRetryWaitMs: OPTION_LIMITS.maxRetryWait.default * 1000,
+	};
 }
 
 function formatLimit(value: number): string {

@@ -1,5 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
+import { defaultTransportOptions } from '../actions/options';
 import { asUser } from '../helpers/user';
 import { FusionAuthTransport } from '../transport';
 import type { FusionAuthRequest } from '../transport/request';
@@ -53,7 +54,7 @@ export async function searchUsers(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const startRow = /^\d+$/.test(paginationToken ?? '') ? Number(paginationToken) : 0;
-	const transport = await FusionAuthTransport.create(this);
+	const transport = await FusionAuthTransport.create(this, defaultTransportOptions());
 	const response = await transport.send(userSearchRequest(filter, startRow), 0);
 	const users = Array.isArray(response.body?.users) ? (response.body.users as unknown[]) : [];
 	const results = users

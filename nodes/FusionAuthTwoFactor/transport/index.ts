@@ -32,20 +32,12 @@ export type TransportContext = (IExecuteFunctions | ILoadOptionsFunctions) & {
 	getExecutionCancelSignal?: () => AbortSignal | undefined;
 };
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
-
-/** Further attempts after the first, for failures FusionAuth cannot have acted on. */
-export const DEFAULT_RETRIES = 3;
-/** Wait before the first retry; it doubles for each further one. */
-export const DEFAULT_RETRY_DELAY_MS = 1_000;
-/** The longest single wait, also the most a Retry-After header may ask for. */
-export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
-
+/** The Options the transport works with; their defaults and limits live in actions/options.ts. */
 export interface TransportOptions {
-	timeoutMs?: number;
-	retries?: number;
-	retryDelayMs?: number;
-	maxRetryWaitMs?: number;
+	timeoutMs: number;
+	retries: number;
+	retryDelayMs: number;
+	maxRetryWaitMs: number;
 }
 
 /*
@@ -129,40 +121,47 @@ export function buildUrl(baseUrl: string, request: FusionAuthRequest): string {
 
 /** The one place that talks HTTP to FusionAuth. */
 export class FusionAuthTransport {
+	private readonly baseUrl: string;
+	private readonly tenantId: string;
+	private readonly ignoreSslIssues: boolean;
+	private readonly timeoutMs: number;
+	private readonly retries: number;
+	private readonly retryDelayMs: number;
+	private readonly maxRetryWaitMs: number;
+	private readonly credentials: ExecutionCredentials;
+
 	private constructor(
 		private readonly context: TransportContext,
-		private readonly baseUrl: string,
-		private readonly tenantId: string,
-		private readonly allowUnauthorizedCerts: boolean,
-		private readonly timeoutMs: number,
-		private readonly retries: number,
-		private readonly retryDelayMs: number,
-		private readonly maxRetryWaitMs: number,
-		private readonly credentials: ExecutionCredentials,
-	) {}
+		settings: { baseUrl: string; tenantId: string; ignoreSslIssues: boolean; credentials: ExecutionCredentials } & TransportOptions,
+	) {
+		this.baseUrl = settings.baseUrl;
+		this.tenantId = settings.tenantId;
+		this.ignoreSslIssues = settings.ignoreSslIssues;
+		this.timeoutMs = settings.timeoutMs;
+		this.retries = settings.retries;
+		this.retryDelayMs = settings.retryDelayMs;
+		this.maxRetryWaitMs = settings.maxRetryWaitMs;
+		this.credentials = settings.credentials;
+	}
 
 	/** Until when (ms since the epoch) FusionAuth asked, with a 429 or 503, not to be called. */
 	private pausedUntil = 0;
 
 	static async create(
 		context: TransportContext,
-		options: TransportOptions = {},
+		options: TransportOptions,
 	): Promise<FusionAuthTransport> {
 		const source = await ExecutionCredentials.read(context, CREDENTIAL_TYPE);
 		const credentials = source.first;
 		const problem = baseUrlProblem(credentials.baseUrl) ?? credentialValueProblem(credentials);
 		if (problem !== undefined) throw new NodeOperationError(context.getNode(), problem);
-		return new FusionAuthTransport(
-			context,
-			parseBaseUrl(credentials.baseUrl),
-			credentialText(credentials.tenantId),
-			credentials.ignoreSslIssues === true,
-			options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-			Math.max(0, Math.floor(options.retries ?? DEFAULT_RETRIES)),
-			Math.max(0, options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS),
-			Math.max(0, options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS),
-			source,
-		);
+		return new FusionAuthTransport(context, {
+			baseUrl: parseBaseUrl(credentials.baseUrl),
+			tenantId: credentialText(credentials.tenantId),
+			ignoreSslIssues: credentials.ignoreSslIssues === true,
+			credentials: source,
+			...options,
+		});
 	}
 
 	/**
@@ -264,7 +263,7 @@ export class FusionAuthTransport {
 		if (request.authentication.type === 'none') {
 			// No Authorization header at all, as FusionAuth's own client sends these calls.
 			if (this.tenantId !== '') headers['X-FusionAuth-TenantId'] = this.tenantId;
-			if (this.allowUnauthorizedCerts) options.skipSslCertificateValidation = true;
+			if (this.ignoreSslIssues) options.skipSslCertificateValidation = true;
 			options.abortSignal = cancel ? AbortSignal.any([cancel, deadline]) : deadline;
 			sent = this.context.helpers.httpRequest(options) as Promise<IN8nHttpFullResponse>;
 		} else {
