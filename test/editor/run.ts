@@ -223,7 +223,7 @@ async function nodesPanel(version: Version, page: Page): Promise<void> {
 	);
 	// The panel with all its actions: a taller window for this one picture.
 	const size = page.viewportSize();
-	await page.setViewportSize({ width: 1280, height: 1800 });
+	await page.setViewportSize({ width: 1280, height: 1600 });
 	await page.waitForTimeout(300);
 	await page.getByTestId('node-creator').screenshot({ path: path.join(version.shots, 'nodes-panel-actions.jpg'), type: 'jpeg', quality: 75 });
 	if (size) await page.setViewportSize(size);
