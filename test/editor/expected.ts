@@ -22,6 +22,24 @@ export const ACTIONS: Array<[resource: string, operation: string, action: string
 	['user', 'getMany', 'Get many users by two factor status'],
 ];
 
+/**
+ * The trigger's events as the nodes panel lists them under "Triggers" in the node's view: n8n
+ * shows "FusionAuth Two Factor" and "FusionAuth Two Factor Trigger" as one entry, the trigger's
+ * events first, one per option of its Events parameter.
+ */
+export const TRIGGERS: string[] = [
+	'On two factor method added',
+	'On two factor method removed',
+	'On two factor challenge',
+	'On two factor success',
+	'On two factor failed attempt',
+	'On login success',
+	'On login failed',
+];
+
+/** The trigger's panel in the example "MFA removed" (automatic registration, shared secret). */
+export const TRIGGER_PANEL = { fields: ['events', 'registration', 'verification', 'enableEventsInTenant'], required: [] as string[] };
+
 export interface PanelSpec {
 	apiVersion: 'current' | 'legacy';
 	resource: string;

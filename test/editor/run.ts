@@ -21,10 +21,11 @@ import type { N8nTarget } from '../e2e/install';
 import { Credential, N8nInstance } from '../e2e/n8n';
 import { SmtpSink } from '../e2e/smtpSink';
 import { unusedPort } from '../harness/ports';
-import { startSimulator } from '../simulator/server';
+import { DEMO_AUTHENTICATOR_SECRET, DEMO_USERS, startSimulator } from '../simulator/server';
 import type { Simulator } from '../simulator/server';
+import { base64Decode, totp } from '../simulator/totp';
 import { N8nApp } from './app';
-import { ACTIONS, PANELS } from './expected';
+import { ACTIONS, PANELS, TRIGGER_PANEL, TRIGGERS } from './expected';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const EXAMPLES = path.join(REPO, 'examples');
@@ -179,12 +180,18 @@ async function nodesPanel(version: Version, page: Page): Promise<void> {
 		});
 		if (term === 'MFA') await screenshot(page, version, 'nodes-panel-search');
 	}
+	// n8n lists the action node and its trigger as one entry; its view shows the trigger's events
+	// under "Triggers (n)" and the actions, folded, under "Actions (n)".
 	await page.getByTestId('node-creator').getByText(NODE_NAME, { exact: true }).first().click();
-	await page.getByTestId('node-creator').getByText(ACTIONS[0][2], { exact: true }).first().waitFor();
+	const creator = page.getByTestId('node-creator');
+	await creator.getByText(TRIGGERS[0], { exact: true }).first().waitFor({ timeout: 15_000 }).catch(async () => {
+		throw new CheckFailure(`the node's view in the nodes panel does not show its trigger "${TRIGGERS[0]}": "${(await creator.innerText()).replace(/\s+/g, ' ').slice(0, 600)}"`);
+	});
+	const actionsHeading = creator.getByText(/^Actions \(\d+\)$/).first();
+	if (!(await creator.getByText(ACTIONS[0][2], { exact: true }).first().isVisible().catch(() => false))) await actionsHeading.click();
+	await creator.getByText(ACTIONS[0][2], { exact: true }).first().waitFor();
 	const listed = async () =>
-		(await page.getByTestId('node-creator').getByTestId('item-iterator-item').filter({ visible: true }).allInnerTexts()).map((text) =>
-			text.trim(),
-		);
+		(await creator.getByTestId('item-iterator-item').filter({ visible: true }).allInnerTexts()).map((text) => text.trim());
 	// Read once the panel has settled (two reads half a second apart agree).
 	let texts = await listed();
 	for (let tries = 0; tries < 10; tries++) {
@@ -194,11 +201,19 @@ async function nodesPanel(version: Version, page: Page): Promise<void> {
 		texts = again;
 	}
 	// While the panel slides from the search results to the node's view, the node's entry may
-	// still show above its actions: only what follows it counts. The view has a heading per
-	// resource ("... ACTIONS") and, for a workflow without a trigger, n8n's own trigger suggestions
-	// ("On a Schedule", ...): everything else is an action.
+	// still show above its triggers and actions: only what follows it counts. The view has
+	// headings ("Triggers (7)", "... ACTIONS") and, for a workflow without a trigger, n8n's own
+	// trigger suggestions ("On a Schedule", ...): the trigger's events come first, then actions.
 	const header = texts.map((text) => text.startsWith(NODE_NAME)).lastIndexOf(true);
-	const actions = texts.slice(header + 1).filter((text) => !/ actions$/i.test(text) && !/^On (a|an) /.test(text) && text !== '');
+	const entries = texts
+		.slice(header + 1)
+		.filter((text) => !/ actions$/i.test(text) && !/^(Triggers|Actions) \(\d+\)$/.test(text) && !/^On (a|an) /.test(text) && text !== '');
+	const triggers = entries.slice(0, TRIGGERS.length);
+	ensure(
+		JSON.stringify(triggers) === JSON.stringify(TRIGGERS),
+		`the node's view lists as its first entries ${JSON.stringify(triggers)}, expected the trigger's events ${JSON.stringify(TRIGGERS)} (all: ${JSON.stringify(entries)})`,
+	);
+	const actions = entries.slice(TRIGGERS.length);
 	const expected = ACTIONS.map(([, , title]) => title);
 	const twice = actions.filter((title, index) => actions.indexOf(title) !== index);
 	ensure(twice.length === 0, `actions listed more than once: ${JSON.stringify([...new Set(twice)])} (the list: ${JSON.stringify(actions)})`);
@@ -208,7 +223,7 @@ async function nodesPanel(version: Version, page: Page): Promise<void> {
 	);
 	// The panel with all its actions: a taller window for this one picture.
 	const size = page.viewportSize();
-	await page.setViewportSize({ width: 1280, height: 1500 });
+	await page.setViewportSize({ width: 1280, height: 1600 });
 	await page.waitForTimeout(300);
 	await page.getByTestId('node-creator').screenshot({ path: path.join(version.shots, 'nodes-panel-actions.jpg'), type: 'jpeg', quality: 75 });
 	if (size) await page.setViewportSize(size);
@@ -378,8 +393,11 @@ const EXAMPLE_RUNS: Record<string, [ExampleRun, ExampleRun]> = {
 };
 
 async function runFromEditor(page: Page): Promise<void> {
-	const button = page.getByTestId('execute-workflow-button');
-	await button.click();
+	await page.getByTestId('execute-workflow-button').click();
+	await runEnds(page);
+}
+
+async function runEnds(page: Page): Promise<void> {
 	// Done when n8n says so; a failed run names the node in its toast.
 	const done = page.getByText(/Workflow executed successfully|Problem in node|Workflow has issues|Problem executing workflow/).first();
 	await done.waitFor({ timeout: 60_000 });
@@ -396,19 +414,100 @@ async function outputPanelText(page: Page, nodeName: string): Promise<string> {
 	return text;
 }
 
-async function exampleChecks(version: Version, page: Page, file: string): Promise<void> {
-	const runs = EXAMPLE_RUNS[file];
-	ensure(runs, `no expected output written down for ${file}`);
-	const workflow = JSON.parse(readFileSync(path.join(EXAMPLES, file), 'utf8')) as { name: string };
+/** Imports an example through the editor's import and checks the editor flags none of its nodes. */
+async function importExample(version: Version, page: Page, file: string, someNode: string): Promise<void> {
 	await openNewWorkflow(page, version.app);
 	await page.getByTestId('workflow-import-input').setInputFiles(path.join(EXAMPLES, file));
-	await page.locator(`[data-test-id="canvas-node"][data-node-name="${runs[0].node}"]`).waitFor();
+	await page.locator(`[data-test-id="canvas-node"][data-node-name="${someNode}"]`).waitFor();
 	await page.getByTestId('zoom-to-fit').click();
 	// The editor marks a node that misses a credential or a required value.
 	const issues = await page.getByTestId('canvas-node').filter({ has: page.getByTestId('node-issues') }).evaluateAll((nodes) =>
 		nodes.map((node) => node.getAttribute('data-node-name')),
 	);
 	ensure(issues.length === 0, `after importing ${file} the editor flags ${JSON.stringify(issues)}`);
+}
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new CheckFailure(`gave up waiting for ${what} after ${timeoutMs / 1000} s`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+const TRIGGER_EXAMPLE = 'mfa-removed-alert.json';
+const TRIGGER_NAME = 'Two Factor Method Removed';
+
+/**
+ * The example that starts with the trigger, as a user tries it: imported, its trigger's panel,
+ * then "Test workflow" twice, each time FusionAuth (the simulator) reporting a removed method to
+ * the test URL the trigger registered; the trigger's output panel shows the event, the alert
+ * reaches the SMTP server, and the test webhook is gone from FusionAuth afterwards.
+ */
+async function triggerExampleChecks(version: Version, page: Page, file: string): Promise<void> {
+	const { sim, smtp } = version;
+	const alice = DEMO_USERS.authenticator;
+	// What the example's note asks of an administrator: the event enabled in the tenant.
+	const freshFusionAuth = () => {
+		sim.reset();
+		sim.webhooks.enableEvents(['user.two-factor.method.remove']);
+	};
+	freshFusionAuth();
+	await importExample(version, page, file, TRIGGER_NAME);
+	await screenshot(page, version, 'alert-workflow');
+	await openNode(page, TRIGGER_NAME);
+	const shown = await shownParameters(page);
+	ensure(
+		JSON.stringify(shown) === JSON.stringify(TRIGGER_PANEL),
+		`the trigger's panel shows ${JSON.stringify(shown.fields)} with required markers on ${JSON.stringify(shown.required)}, expected ${JSON.stringify(TRIGGER_PANEL)}`,
+	);
+	await screenshot(page, version, 'trigger-parameters');
+	await closeNode(page);
+	await page.keyboard.press('Control+s');
+	await page.waitForURL(/\/workflow\/(?!new)[^/]+/, { timeout: 15_000 }).catch(() => undefined);
+	for (const run of [1, 2]) {
+		// The first run removed Alice's only method: give it back by starting FusionAuth afresh.
+		if (run === 2) freshFusionAuth();
+		const mailsBefore = smtp.messages.length;
+		await page.getByTestId('execute-workflow-button').click();
+		const testHook = await until(`run ${run}: the trigger to register its test URL in FusionAuth`, () =>
+			sim.webhooks.list().find((webhook) => String(webhook.url).includes('/webhook-test/')),
+		);
+		const removed = await fetch(`${sim.url}/api/user/two-factor/${alice.id}`, {
+			method: 'DELETE',
+			headers: { Authorization: sim.apiKey, 'Content-Type': 'application/json' },
+			body: JSON.stringify({ methodId: '2KSZ', code: totp(base64Decode(DEMO_AUTHENTICATOR_SECRET) as Buffer, Date.now()) }),
+		});
+		ensure(removed.status === 200, `run ${run}: FusionAuth answered ${removed.status} to removing Alice's method`);
+		await runEnds(page);
+		await sim.webhooks.idle();
+		const toTest = sim.webhooks.deliveries.filter((attempt) => attempt.url === testHook.url).map((attempt) => attempt.status ?? attempt.error);
+		ensure(toTest.join() === '200', `run ${run}: deliveries to the test URL: ${JSON.stringify(toTest)}`);
+		const text = await outputPanelText(page, TRIGGER_NAME);
+		const missing = ['user.two-factor.method.remove', alice.email, alice.id, 'authenticator'].filter((value) => !text.includes(value));
+		ensure(missing.length === 0, `run ${run}: the trigger's output panel does not show ${JSON.stringify(missing)}: "${text.slice(0, 500)}"`);
+		if (run === 1) {
+			// The panel fades in: a picture taken at once shows the canvas through it.
+			await page.waitForTimeout(600);
+			await screenshot(page, version, 'trigger-output');
+		}
+		await closeNode(page);
+		const mail = await until(`run ${run}: the alert to reach the SMTP server`, () => smtp.messages.slice(mailsBefore)[0], 15_000);
+		ensure(mail.subject.includes(alice.email), `run ${run}: the alert's subject is "${mail.subject}", expected Alice's email`);
+		await until(`run ${run}: the test webhook to be deleted in FusionAuth after the test run`, () =>
+			sim.webhooks.list().length === 0 ? true : undefined,
+		);
+	}
+}
+
+async function exampleChecks(version: Version, page: Page, file: string): Promise<void> {
+	if (file === TRIGGER_EXAMPLE) return await triggerExampleChecks(version, page, file);
+	const runs = EXAMPLE_RUNS[file];
+	ensure(runs, `no expected output written down for ${file}`);
+	const workflow = JSON.parse(readFileSync(path.join(EXAMPLES, file), 'utf8')) as { name: string };
+	await importExample(version, page, file, runs[0].node);
 	if (file === 'mfa-enrollment-reminder.json') await screenshot(page, version, 'reminder-workflow');
 	await page.keyboard.press('Control+s');
 	await page.waitForURL(/\/workflow\/(?!new)[^/]+/, { timeout: 15_000 }).catch(() => undefined);
@@ -439,7 +538,11 @@ async function checkVersion(version: Version, browser: Browser): Promise<void> {
 		await check(version, 'credential dialog: good key passes; wrong key, tenant needed, no server in plain words', () => credentialChecks(version, page));
 		const examples = readdirSync(EXAMPLES).filter((file) => file.endsWith('.json')).sort();
 		for (const file of examples) {
-			await check(version, `example ${file}: imported in the editor, run twice, the output panel shows the results`, () => exampleChecks(version, page, file));
+			const name =
+				file === TRIGGER_EXAMPLE
+					? `example ${file}: imported in the editor, the trigger's panel, "Test workflow" twice with FusionAuth sending the event, the output panel shows it`
+					: `example ${file}: imported in the editor, run twice, the output panel shows the results`;
+			await check(version, name, () => exampleChecks(version, page, file));
 		}
 	} finally {
 		await context.close();
