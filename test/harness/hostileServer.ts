@@ -3,6 +3,7 @@ import { createServer } from 'http';
 import type { AddressInfo, Socket } from 'net';
 
 import type { RecordedRequest } from './recordingServer';
+import { recordRequest } from './recordingServer';
 
 /** What a hostile server does with a request: anything a raw HTTP response allows. */
 export type RawHandler = (request: RecordedRequest, response: ServerResponse, socket: Socket) => unknown;
@@ -58,26 +59,7 @@ export class HostileServer {
 	}
 
 	private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-		const chunks: Buffer[] = [];
-		for await (const chunk of request) chunks.push(chunk as Buffer);
-		const rawBody = Buffer.concat(chunks).toString('utf8');
-		let body: unknown;
-		try {
-			body = rawBody === '' ? undefined : JSON.parse(rawBody);
-		} catch {
-			body = undefined;
-		}
-		const url = request.url ?? '/';
-		const parsed = new URL(url, 'http://127.0.0.1');
-		const recorded: RecordedRequest = {
-			method: request.method ?? 'GET',
-			url,
-			path: parsed.pathname,
-			query: Object.fromEntries(parsed.searchParams.entries()),
-			headers: request.headers,
-			rawBody,
-			body,
-		};
+		const recorded = await recordRequest(request);
 		this.requests.push(recorded);
 		response.on('error', () => undefined);
 		await this.handler(recorded, response, request.socket);

@@ -43,6 +43,30 @@ export function documentedAnswer(request: RecordedRequest): Reply {
 	return { status: 200 };
 }
 
+/** A request as it arrived: method, raw target, path, query, headers, and its whole body. */
+export async function recordRequest(request: IncomingMessage): Promise<RecordedRequest> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of request) chunks.push(chunk as Buffer);
+	const rawBody = Buffer.concat(chunks).toString('utf8');
+	let body: unknown;
+	try {
+		body = rawBody === '' ? undefined : JSON.parse(rawBody);
+	} catch {
+		body = undefined;
+	}
+	const url = request.url ?? '/';
+	const parsed = new URL(url, 'http://127.0.0.1');
+	return {
+		method: request.method ?? 'GET',
+		url,
+		path: parsed.pathname,
+		query: Object.fromEntries(parsed.searchParams.entries()),
+		headers: request.headers,
+		rawBody,
+		body,
+	};
+}
+
 /** An HTTP server on 127.0.0.1 that records every request and answers as told. */
 export class RecordingServer {
 	readonly requests: RecordedRequest[] = [];
@@ -78,26 +102,7 @@ export class RecordingServer {
 		this.inFlight++;
 		this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
 		try {
-			const chunks: Buffer[] = [];
-			for await (const chunk of request) chunks.push(chunk as Buffer);
-			const rawBody = Buffer.concat(chunks).toString('utf8');
-			let body: unknown;
-			try {
-				body = rawBody === '' ? undefined : JSON.parse(rawBody);
-			} catch {
-				body = undefined;
-			}
-			const url = request.url ?? '/';
-			const parsed = new URL(url, 'http://127.0.0.1');
-			const recorded: RecordedRequest = {
-				method: request.method ?? 'GET',
-				url,
-				path: parsed.pathname,
-				query: Object.fromEntries(parsed.searchParams.entries()),
-				headers: request.headers,
-				rawBody,
-				body,
-			};
+			const recorded = await recordRequest(request);
 			this.requests.push(recorded);
 			const reply = await this.responder(recorded);
 			const status = reply.status ?? 200;
