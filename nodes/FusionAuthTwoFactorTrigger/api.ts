@@ -3,6 +3,7 @@ import type { IDataObject, IHookFunctions, IHttpRequestOptions, IN8nHttpFullResp
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { parseBaseUrl } from '../FusionAuthTwoFactor/transport/baseUrl';
+import { credentialText, credentialValueProblem } from '../FusionAuthTwoFactor/transport/credentialValues';
 import { listFusionAuthErrors } from '../FusionAuthTwoFactor/transport/errors';
 
 export const CREDENTIAL_TYPE = 'fusionAuthApi';
@@ -24,9 +25,11 @@ export async function readCredential(context: Context): Promise<Credential> {
 	} catch (error) {
 		throw new NodeOperationError(context.getNode(), (error as Error).message);
 	}
+	const problem = credentialValueProblem(credentials);
+	if (problem !== undefined) throw new NodeOperationError(context.getNode(), problem);
 	return {
 		baseUrl,
-		tenantId: String(credentials.tenantId ?? '').trim(),
+		tenantId: credentialText(credentials.tenantId),
 		allowUnauthorizedCerts: credentials.ignoreSslIssues === true,
 	};
 }
@@ -92,7 +95,7 @@ export function apiFailure(context: Context, what: string, endpoint: string, ans
 	let hint = listed.join('\n');
 	if (answer.statusCode === 401) {
 		hint = `FusionAuth rejected the API key: check it, and that it is allowed to call ${endpoint}.`;
-	} else if (answer.statusCode === 301 || answer.statusCode === 302 || answer.statusCode === 307 || answer.statusCode === 308) {
+	} else if (answer.statusCode >= 300 && answer.statusCode < 400) {
 		hint = 'FusionAuth answered with a redirect, which its API never does: check the Base URL in the credential.';
 	}
 	const message = `${what}: FusionAuth answered ${answer.statusCode}`;

@@ -158,7 +158,8 @@ describe('the fusionAuthApi credential test, run as n8n runs it', () => {
 		const result = await testCredential({ baseUrl: server.url, apiKey: `${API_KEY}\nX-Other: 1` });
 		expect(result).toEqual({
 			status: 'Error',
-			message: 'The API Key in the FusionAuth credential contains a line break or control character',
+			message:
+				'The API Key in the FusionAuth credential contains control characters or line breaks (or characters a header cannot carry): paste it again without them',
 		});
 		expect(server.requests).toHaveLength(0);
 	});

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { baseUrlProblem, parseBaseUrl } from '../transport/baseUrl';
+import { credentialText, credentialValueProblem } from '../transport/credentialValues';
 
 /** The endpoint the test calls: a harmless read that needs a valid API key and nothing else. */
 const TEST_ENDPOINT = '/api/two-factor/secret';
@@ -127,13 +128,13 @@ export async function fusionAuthApiTest(
 	const problem = baseUrlProblem(data.baseUrl);
 	if (problem !== undefined) return error(problem);
 	const baseUrl = parseBaseUrl(data.baseUrl);
-	const apiKey = String(data.apiKey ?? '');
-	if (apiKey.trim() === '') return error('The API Key in the FusionAuth credential is empty');
-	if (/\p{Cc}/u.test(apiKey)) {
-		return error('The API Key in the FusionAuth credential contains a line break or control character');
-	}
+	// The same rule as the node's requests: trimmed, and refused with control characters.
+	const apiKey = credentialText(data.apiKey);
+	if (apiKey === '') return error('The API Key in the FusionAuth credential is empty');
+	const valueProblem = credentialValueProblem(data);
+	if (valueProblem !== undefined) return error(valueProblem);
 	const headers: Record<string, string> = { Authorization: apiKey, Accept: 'application/json' };
-	const tenantId = String(data.tenantId ?? '').trim();
+	const tenantId = credentialText(data.tenantId);
 	if (tenantId !== '') headers['X-FusionAuth-TenantId'] = tenantId;
 
 	let response: TestResponse;

@@ -28,7 +28,6 @@ const PER_ITEM_FIELD = 'apiKey';
 const LABELS: Record<string, string> = {
 	baseUrl: 'Base URL',
 	tenantId: 'Tenant ID',
-	allowUnauthorizedCerts: 'Ignore SSL Issues',
 	ignoreSslIssues: 'Ignore SSL Issues',
 };
 

@@ -2,7 +2,7 @@ import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { FusionAuthRequest } from './request';
-import { describeEndpoint } from './request';
+import { describeEndpoint, isRepeatable } from './request';
 import type { ReadBody } from './response';
 import { isJsonObject, keptBody } from './response';
 
@@ -232,8 +232,7 @@ const NOT_SENT = new Set([
 
 /** For a request that is harmless to repeat; the transport says more of one that is not (it is not sent again). */
 function mayHaveActed(request: FusionAuthRequest): string {
-	const repeatable = request.method === 'GET' || request.method === 'PUT' || request.repeatable === true;
-	return repeatable ? ' FusionAuth may already have acted on it.' : '';
+	return isRepeatable(request) ? ' FusionAuth may already have acted on it.' : '';
 }
 
 /** The NodeApiError for a request that got no complete answer. */

@@ -13,7 +13,9 @@ import type { ConnectionPhase } from './errors';
 import { apiError, connectionErrorCode, errorFromConnection, errorFromResponse, redirectError } from './errors';
 import { ExecutionCredentials } from './credentials';
 import type { FusionAuthRequest, FusionAuthResponse } from './request';
-import { describeEndpoint } from './request';
+import { describeEndpoint, isRepeatable } from './request';
+
+export { isRepeatable } from './request';
 import {
 	BodyReadError,
 	describeBody,
@@ -56,10 +58,6 @@ const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'E
 const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 const TURNED_AWAY = new Set([429, 503]);
 
-/** Whether sending the request twice does no more than sending it once. */
-export function isRepeatable(request: Pick<FusionAuthRequest, 'method' | 'repeatable'>): boolean {
-	return request.repeatable ?? (request.method === 'GET' || request.method === 'PUT');
-}
 
 /** Whether a failed connection may be tried again: never sent, or sent but harmless to repeat. */
 export function mayRetryConnection(request: Pick<FusionAuthRequest, 'method' | 'repeatable'>, code: string | undefined): boolean {

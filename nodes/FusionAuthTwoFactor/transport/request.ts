@@ -53,3 +53,8 @@ export function describeEndpoint(request: Pick<FusionAuthRequest, 'method' | 'pa
 	);
 	return `${request.method} /api/${path.join('/')}`;
 }
+
+/** Whether sending the request twice does no more than sending it once. */
+export function isRepeatable(request: Pick<FusionAuthRequest, 'method' | 'repeatable'>): boolean {
+	return request.repeatable ?? (request.method === 'GET' || request.method === 'PUT');
+}
