@@ -57,3 +57,46 @@ export function visibleText(result: RunResult): string {
 export function outputJson(result: RunResult): IDataObject[] {
 	return result.output.map((item) => item.json);
 }
+
+/** A user's JWT (its signature is never checked by the node). */
+export const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIyYzFlIn0.c2lnbmF0dXJl';
+
+// Every value an AI agent must never see starts with LEAK.
+export const LEAKY_METHOD = {
+	id: 'M1AB',
+	method: 'authenticator',
+	name: 'Phone',
+	secret: 'LEAK-method-secret',
+	authenticator: { algorithm: 'HmacSHA1', codeLength: 6, timeStep: 30, secret: 'LEAK-authenticator-secret' },
+	lastUsed: 1_700_000_000_000,
+};
+export const LEAKY_USER = {
+	id: USER_ID,
+	email: 'jane@example.com',
+	username: 'jane',
+	active: true,
+	password: 'LEAK-password-hash',
+	salt: 'LEAK-salt',
+	twoFactorSecret: 'LEAK-legacy-secret',
+	twoFactorEnabled: true,
+	twoFactor: { methods: [LEAKY_METHOD], recoveryCodes: ['LEAK-user-recovery'] },
+	data: { note: 'LEAK-custom-data' },
+	registrations: [{ applicationId: APPLICATION_ID, tokens: { idp: 'LEAK-registration-token' } }],
+};
+/** An answer that carries every sensitive field FusionAuth documents, besides what each endpoint needs. */
+export const POISONED_ANSWER = {
+	recoveryCodes: ['LEAK-recovery-1', 'LEAK-recovery-2'],
+	code: 'LEAK-code',
+	secret: 'LEAK-secret',
+	secretBase32Encoded: 'LEAK-base32',
+	token: 'LEAK-token',
+	refreshToken: 'LEAK-refresh-token',
+	twoFactorTrustId: 'LEAK-trust-id',
+	twoFactorSecret: 'LEAK-legacy-secret',
+	twoFactorId: TWO_FACTOR_ID,
+	methods: [LEAKY_METHOD],
+	trusts: [{ applicationId: APPLICATION_ID, expiration: 1_800_000_000_000, startInstant: 1_700_000_000_000, twoFactorTrustId: 'LEAK-trust-2' }],
+	user: LEAKY_USER,
+	users: [LEAKY_USER],
+	total: 1,
+};
