@@ -6,7 +6,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { credentialText, credentialValueProblem } from '../nodes/FusionAuthTwoFactor/transport/credentialValues';
+import { credentialText, credentialValueProblem, withCredentialSettings } from '../nodes/FusionAuthTwoFactor/transport/credentialValues';
 
 export class FusionAuthApi implements ICredentialType {
 	name = 'fusionAuthApi';
@@ -70,11 +70,7 @@ export class FusionAuthApi implements ICredentialType {
 		const headers: Record<string, string> = { ...(requestOptions.headers as Record<string, string>) };
 		const hasAuthorization = Object.keys(headers).some((key) => key.toLowerCase() === 'authorization');
 		if (!hasAuthorization) headers.Authorization = credentialText(credentials.apiKey);
-		const tenantId = credentialText(credentials.tenantId);
-		if (tenantId !== '') headers['X-FusionAuth-TenantId'] = tenantId;
-		const authenticated: IHttpRequestOptions = { ...requestOptions, headers };
-		if (credentials.ignoreSslIssues === true) authenticated.skipSslCertificateValidation = true;
-		return authenticated;
+		return withCredentialSettings({ ...requestOptions, headers }, credentials);
 	}
 
 	// No declarative `test`: n8n would prefer it to the node's credentialTest method (FusionAuthTwoFactor

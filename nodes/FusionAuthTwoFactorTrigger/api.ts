@@ -3,7 +3,7 @@ import type { IDataObject, IHookFunctions, IHttpRequestOptions, IN8nHttpFullResp
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { parseBaseUrl } from '../FusionAuthTwoFactor/transport/baseUrl';
-import { credentialText, credentialValueProblem } from '../FusionAuthTwoFactor/transport/credentialValues';
+import { credentialText, credentialValueProblem, withCredentialSettings } from '../FusionAuthTwoFactor/transport/credentialValues';
 import { listFusionAuthErrors } from '../FusionAuthTwoFactor/transport/errors';
 
 export const CREDENTIAL_TYPE = 'fusionAuthApi';
@@ -14,7 +14,7 @@ type Context = IHookFunctions | IWebhookFunctions;
 export interface Credential {
 	baseUrl: string;
 	tenantId: string;
-	allowUnauthorizedCerts: boolean;
+	ignoreSslIssues: boolean;
 }
 
 export async function readCredential(context: Context): Promise<Credential> {
@@ -30,7 +30,7 @@ export async function readCredential(context: Context): Promise<Credential> {
 	return {
 		baseUrl,
 		tenantId: credentialText(credentials.tenantId),
-		allowUnauthorizedCerts: credentials.ignoreSslIssues === true,
+		ignoreSslIssues: credentials.ignoreSslIssues === true,
 	};
 }
 
@@ -74,7 +74,6 @@ export async function callApi(
 		timeout: TIMEOUT_MS,
 	};
 	if (body !== undefined) options.body = JSON.stringify(body);
-	if (credential.allowUnauthorizedCerts) options.skipSslCertificateValidation = true;
 	let response: IN8nHttpFullResponse;
 	try {
 		response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options)) as IN8nHttpFullResponse;
@@ -112,9 +111,9 @@ export async function fetchJwks(context: Context, credential: Credential): Promi
 		disableFollowRedirect: true,
 		timeout: TIMEOUT_MS,
 	};
-	if (credential.allowUnauthorizedCerts) options.skipSslCertificateValidation = true;
-	if (credential.tenantId !== '') options.headers = { 'X-FusionAuth-TenantId': credential.tenantId };
-	const response = (await context.helpers.httpRequest(options)) as IN8nHttpFullResponse;
+	const response = (await context.helpers.httpRequest(
+		withCredentialSettings(options, { ...credential }),
+	)) as IN8nHttpFullResponse;
 	const body = parseBody(response.body);
 	return response.statusCode === 200 && Array.isArray(body?.keys) ? (body?.keys as unknown[]) : [];
 }

@@ -8,7 +8,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { runNode } from '../harness/n8n';
 import type { SeedUser, Simulator } from '../simulator/server';
 import { startSimulator } from '../simulator/server';
-import { USER_SEARCH_PAGE_SIZE } from '../../nodes/FusionAuthTwoFactor/actions/user/getMany.operation';
+import { USER_SEARCH_PAGE_SIZE } from '../../dist/nodes/FusionAuthTwoFactor/actions/user/getMany.operation';
 
 const seeds = (count: number): SeedUser[] =>
 	Array.from({ length: count }, (_, index) => ({

@@ -10,7 +10,7 @@ import {
 	isRepeatable,
 	mayRetryConnection,
 	parseRetryAfter,
-} from '../../nodes/FusionAuthTwoFactor/transport';
+} from '../../dist/nodes/FusionAuthTwoFactor/transport';
 
 describe('which failed connections are sent again', () => {
 	const cases: Array<[string, 'GET' | 'PUT' | 'POST' | 'DELETE', boolean | undefined, boolean]> = [

@@ -194,7 +194,7 @@ async function runCluster(install: N8nInstall, { packed, redis, postgres, sim }:
 	const mainPort = await uniquePort();
 	const main = await cluster.instance('main', true, { N8N_PORT: String(mainPort) });
 	await main.importCredentials([
-		{ ...CREDENTIAL, type: 'fusionAuthApi', data: { baseUrl: sim.url, apiKey: sim.apiKey, tenantId: sim.tenantId, allowUnauthorizedCerts: false } },
+		{ ...CREDENTIAL, type: 'fusionAuthApi', data: { baseUrl: sim.url, apiKey: sim.apiKey, tenantId: sim.tenantId, ignoreSslIssues: false } },
 	]);
 	await main.importWorkflows([queueWorkflow()]);
 	const activate = install.version.startsWith('1.')

@@ -14,7 +14,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { FusionAuthApi } from '../../credentials/FusionAuthApi.credentials';
+import { FusionAuthApi } from '../../dist/credentials/FusionAuthApi.credentials';
 import { loadPackage } from '../harness/package';
 
 export const TRIGGER_TYPE = 'n8n-nodes-fusionauth.fusionAuthTwoFactorTrigger';

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { baseUrlProblem, parseBaseUrl } from '../transport/baseUrl';
-import { credentialText, credentialValueProblem } from '../transport/credentialValues';
+import { credentialText, credentialValueProblem, withCredentialSettings } from '../transport/credentialValues';
 
 /** The endpoint the test calls: a harmless read that needs a valid API key and nothing else. */
 const TEST_ENDPOINT = '/api/two-factor/secret';
@@ -133,9 +133,8 @@ export async function fusionAuthApiTest(
 	if (apiKey === '') return error('The API Key in the FusionAuth credential is empty');
 	const valueProblem = credentialValueProblem(data);
 	if (valueProblem !== undefined) return error(valueProblem);
-	const headers: Record<string, string> = { Authorization: apiKey, Accept: 'application/json' };
-	const tenantId = credentialText(data.tenantId);
-	if (tenantId !== '') headers['X-FusionAuth-TenantId'] = tenantId;
+	// fetch has no switch for certificate checks: Ignore SSL Issues cannot apply here (see unreachable).
+	const { headers } = withCredentialSettings({ headers: { Authorization: apiKey, Accept: 'application/json' } }, data);
 
 	let response: TestResponse;
 	try {

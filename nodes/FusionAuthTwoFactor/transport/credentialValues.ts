@@ -25,3 +25,23 @@ export function credentialValueProblem(credentials: Record<string, unknown>): st
 	}
 	return undefined;
 }
+
+/** FusionAuth's tenant header (API notes, "Multi-tenancy"). */
+export const TENANT_HEADER = 'X-FusionAuth-TenantId';
+
+/**
+ * What every call to FusionAuth takes from the credential besides the API key: the tenant header
+ * when a tenant is set (an empty one would be refused), and no certificate check only when Ignore
+ * SSL Issues is on. One rule for the credential's `authenticate` and the calls made without it.
+ */
+export function withCredentialSettings<T extends { headers?: unknown; skipSslCertificateValidation?: boolean }>(
+	options: T,
+	credentials: Record<string, unknown>,
+): T {
+	const headers = { ...(options.headers as Record<string, string> | undefined) };
+	const tenantId = credentialText(credentials.tenantId);
+	if (tenantId !== '') headers[TENANT_HEADER] = tenantId;
+	const settled: T = { ...options, headers };
+	if (credentials.ignoreSslIssues === true) settled.skipSslCertificateValidation = true;
+	return settled;
+}

@@ -8,7 +8,7 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { baseUrlProblem, parseBaseUrl } from './baseUrl';
-import { credentialText, credentialValueProblem } from './credentialValues';
+import { credentialText, credentialValueProblem, withCredentialSettings } from './credentialValues';
 import type { ConnectionPhase } from './errors';
 import { apiError, connectionErrorCode, errorFromConnection, errorFromResponse, redirectError } from './errors';
 import { ExecutionCredentials } from './credentials';
@@ -260,10 +260,10 @@ export class FusionAuthTransport {
 		let sent: Promise<IN8nHttpFullResponse>;
 		if (request.authentication.type === 'none') {
 			// No Authorization header at all, as FusionAuth's own client sends these calls.
-			if (this.tenantId !== '') headers['X-FusionAuth-TenantId'] = this.tenantId;
-			if (this.ignoreSslIssues) options.skipSslCertificateValidation = true;
-			options.abortSignal = cancel ? AbortSignal.any([cancel, deadline]) : deadline;
-			sent = this.context.helpers.httpRequest(options) as Promise<IN8nHttpFullResponse>;
+			// What the credential's `authenticate` adds besides the key: the tenant, the TLS setting.
+			const unauthenticated = withCredentialSettings(options, { tenantId: this.tenantId, ignoreSslIssues: this.ignoreSslIssues });
+			unauthenticated.abortSignal = cancel ? AbortSignal.any([cancel, deadline]) : deadline;
+			sent = this.context.helpers.httpRequest(unauthenticated) as Promise<IN8nHttpFullResponse>;
 		} else {
 			if (request.authentication.type === 'jwt') {
 				headers.Authorization = `Bearer ${request.authentication.jwt}`;
