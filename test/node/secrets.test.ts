@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'fs';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
 
@@ -20,6 +21,12 @@ const JWT_EXPRESSION = `={{ ${JSON.stringify(JWT.split('').reverse().join(''))}.
 
 const enableWithKey = { resource: 'twoFactor', operation: 'enable', userId: USER_ID, code: '123456', secret: 'c2VjcmV0' };
 const enableWithJwt = { resource: 'twoFactor', operation: 'enable', authenticateWith: 'jwt', jwt: JWT_EXPRESSION, code: '123456', secret: 'c2VjcmV0' };
+
+/** n8n's log file for this suite (test/harness/quietLogs.ts), everything down to debug. */
+function logFile(): string {
+	const location = process.env.N8N_LOG_FILE_LOCATION;
+	return location !== undefined && existsSync(location) ? readFileSync(location, 'utf8') : '';
+}
 
 /** Everything written to the console, the process streams and n8n's logger during a run. */
 const logged: string[] = [];
@@ -71,6 +78,7 @@ function expectNoSecrets(result: RunResult) {
 		error: safeStringify(result.error ?? {}),
 		run: JSON.stringify(result.run),
 		logs: logged.join('\n'),
+		logFile: logFile(),
 	};
 	for (const [place, text] of Object.entries(places)) {
 		for (const secret of SECRETS) {
@@ -96,6 +104,16 @@ describe('the API key and the JWT never show in outputs, errors, the run or the 
 		await run(enableWithKey);
 		await run(enableWithJwt);
 		expect(server.requests.map((request) => request.headers.authorization)).toEqual([API_KEY, `Bearer ${JWT}`]);
+	});
+
+	test("n8n's log of a failed run is read, so the check of the logs is not vacuous", async () => {
+		server.respondWith({ status: 401 });
+		await run(enableWithKey);
+		// The file is written in the background: wait for the line.
+		const deadline = Date.now() + 5000;
+		const everything = () => `${logged.join('\n')}\n${logFile()}`;
+		while (!everything().includes('FusionAuth rejected the API key') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(everything()).toContain('FusionAuth rejected the API key');
 	});
 
 	test.each([
@@ -159,5 +177,10 @@ describe('the API key and the JWT never show in outputs, errors, the run or the 
 		const error = result.error as unknown as IDataObject;
 		expect(error.cause).toBeUndefined();
 		expect(safeStringify(error)).not.toMatch(/authorization/i);
+	});
+	test('the whole log of the suite, written out by now, holds no secret', async () => {
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		const text = logFile();
+		for (const secret of SECRETS) expect(text.includes(secret)).toBe(false);
 	});
 });
