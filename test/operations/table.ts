@@ -101,6 +101,8 @@ export interface OperationTable {
 	samples: Partial<Record<ApiVersion, INodeParameters>>;
 	/** Whether FusionAuth always answers with a body (API notes): an empty 200 then fails the item. */
 	answersWithBody: boolean;
+	/** What an empty 200 gives where FusionAuth may send one (default: `{ success: true }`). */
+	emptyAnswerOutput?: IDataObject;
 	/** Computes locally: sends nothing, so the answer checks do not apply. */
 	sendsNoRequest?: boolean;
 	/** For operations offered to AI agents: a check of what an agent receives from a poisoned answer. */
@@ -361,12 +363,14 @@ export function describeOperation(table: OperationTable): void {
 						expect(failures(result)[0]?.message).toMatch(/is not what FusionAuth sends: an empty body, where FusionAuth sends a JSON object/);
 					});
 				} else {
-					test.each(samples)('%s: an empty 200, which FusionAuth may send, is { success: true }', async (apiVersion, parameters) => {
+					const emptyAnswerOutput = table.emptyAnswerOutput ?? { success: true };
+					const shown = table.emptyAnswerOutput === undefined ? '{ success: true }' : JSON.stringify(emptyAnswerOutput).replace(/%/g, '%%');
+					test.each(samples)(`%s: an empty 200, which FusionAuth may send, is ${shown}`, async (apiVersion, parameters) => {
 						server.reset();
 						server.respondWith({ status: 200 });
 						const result = await runOperation(server.url, apiVersion, parameters);
 						expect(result.error).toBeUndefined();
-						expect(result.output.map((item) => item.json)).toEqual([{ success: true }]);
+						expect(result.output.map((item) => item.json)).toEqual([emptyAnswerOutput]);
 					});
 				}
 			}
