@@ -319,6 +319,11 @@ export function describeOperation(table: OperationTable): void {
 					expect(result.error?.message).toBe(row.messages?.[status] ?? statusMessage(status, row.auth));
 					expect(result.error?.httpCode).toBe(String(status));
 					expect(result.error?.context?.itemIndex).toBe(0);
+					expect(result.output).toEqual([]);
+					// n8n keeps the same error on the node's run data, where the editor shows it.
+					const taskError = result.run.data.resultData.runData.FusionAuth?.[0]?.error;
+					expect(taskError?.message).toBe(result.error?.message);
+					expect((taskError as { context?: IDataObject } | undefined)?.context?.itemIndex).toBe(0);
 					if (status === 400) {
 						expect(result.error?.description).toBe('code: You must specify the [code] property. [blank]code\nThe request is invalid. [invalid]');
 					}
