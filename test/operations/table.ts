@@ -195,7 +195,7 @@ function asSent(request: FusionAuthRequest): { path: string; query: string[]; au
 function sentOnTheWire(wire: WireRequest): { path: string; query: string[]; authorization: string | undefined; body: unknown } {
 	const url = new URL(wire.url, 'http://127.0.0.1');
 	const query = [...url.searchParams.entries()].map(([name, value]) => `${name}=${value}`).sort();
-	return { path: decodeURIComponent(url.pathname), query, authorization: wire.authorization, body: wire.body };
+	return { path: url.pathname, query, authorization: wire.authorization, body: wire.body };
 }
 
 function documentedWire(documented: DocumentedRequest, tenantId: string | undefined): WireRequest {
