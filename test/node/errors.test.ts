@@ -8,15 +8,6 @@ import { unusedPort } from '../harness/ports';
 const USER_ID = '2c1e1e39-0ae7-4a9b-8e0d-6d0f8a4b1f52';
 const API_KEY = 'errors-test-api-key';
 
-interface OperationCase {
-	name: string;
-	parameters: INodeParameters;
-	/** The statuses the API notes list for the endpoint, besides 200. */
-	statuses: number[];
-	/** What a 404 means for this endpoint. */
-	notFound?: string;
-}
-
 const enableCurrent = {
 	resource: 'twoFactor',
 	operation: 'enable',
@@ -24,67 +15,6 @@ const enableCurrent = {
 	method: 'authenticator',
 	code: '123456',
 	secret: 'c2VjcmV0c2VjcmV0',
-};
-
-const operations: OperationCase[] = [
-	{ name: 'twoFactor.enable (current)', parameters: enableCurrent, statuses: [400, 401, 404, 421, 500, 503], notFound: `User ${USER_ID} not found` },
-	{
-		name: 'twoFactor.enable (legacy)',
-		parameters: { apiVersion: 'legacy', resource: 'twoFactor', operation: 'enable', userId: USER_ID, code: '123456', delivery: 'None', secret: 'c2VjcmV0' },
-		statuses: [400, 401, 404, 421, 500, 503],
-		notFound: `User ${USER_ID} not found`,
-	},
-	{
-		name: 'twoFactor.disable (current)',
-		parameters: { resource: 'twoFactor', operation: 'disable', userId: USER_ID, methodId: '2KSZ', code: '123456' },
-		statuses: [400, 401, 404, 421, 500, 503],
-		notFound: `User ${USER_ID} not found`,
-	},
-	{
-		name: 'twoFactor.disable (legacy)',
-		parameters: { apiVersion: 'legacy', resource: 'twoFactor', operation: 'disable', userId: USER_ID, code: '123456' },
-		statuses: [400, 401, 404, 421, 500, 503],
-		notFound: `User ${USER_ID} not found`,
-	},
-	{ name: 'secret.generate (current)', parameters: { resource: 'secret', operation: 'generate' }, statuses: [401, 500, 503] },
-	{
-		name: 'secret.generate (legacy)',
-		parameters: { apiVersion: 'legacy', resource: 'secret', operation: 'generate' },
-		statuses: [401, 500, 503],
-	},
-	{
-		name: 'code.send (current)',
-		parameters: { resource: 'code', operation: 'send', userId: USER_ID, purpose: 'enable', method: 'email', email: 'jane@example.com' },
-		statuses: [400, 401, 500, 503],
-	},
-	{
-		name: 'code.send (legacy)',
-		parameters: { apiVersion: 'legacy', resource: 'code', operation: 'send', sendTo: 'user', userId: USER_ID },
-		statuses: [400, 401, 500, 503],
-	},
-	{
-		name: 'code.sendForLogin (current)',
-		parameters: { resource: 'code', operation: 'sendForLogin', twoFactorId: 'tfid-1', methodId: '2KSZ' },
-		statuses: [400, 404, 500, 503],
-		notFound: 'Two factor login not found: the twoFactorId is unknown or has expired',
-	},
-	{
-		name: 'code.sendForLogin (legacy)',
-		parameters: { apiVersion: 'legacy', resource: 'code', operation: 'sendForLogin', twoFactorId: 'tfid-1' },
-		statuses: [400, 404, 500, 503],
-		notFound: 'Two factor login not found: the twoFactorId is unknown or has expired',
-	},
-];
-
-const validationBody = {
-	fieldErrors: {
-		code: [{ code: '[blank]code', message: 'You must specify the [code] property.' }],
-		methodId: [
-			{ code: '[invalid]methodId', message: 'The [methodId] property is not valid.' },
-			{ code: '[missing]methodId', message: 'The method does not exist.' },
-		],
-	},
-	generalErrors: [{ code: '[LoginPreventedException]', message: 'The user is locked.' }],
 };
 
 const server = useRecordingServer();
@@ -110,106 +40,6 @@ function expectNodeApiError(result: RunResult, httpCode: string | undefined, ite
 	expect(taskError?.context?.itemIndex).toBe(itemIndex);
 	return result.error!;
 }
-
-const serverSide: Record<number, string> = {
-	500: 'FusionAuth had an internal error (500)',
-	503: 'FusionAuth is unavailable (503)',
-};
-
-describe.each(operations)('$name', (operation) => {
-	const has = (status: number) => operation.statuses.includes(status);
-	const cases: Array<[string, () => Promise<void>]> = [];
-
-	if (has(400)) {
-		cases.push([
-			'400: FusionAuth\'s first message, every field and general error listed as "field: message [code]"',
-			async () => {
-				server.respondWith({ status: 400, body: validationBody });
-				const error = expectNodeApiError(await run(operation.parameters), '400');
-				expect(error.message).toContain('The user is locked.');
-				expect(error.description!.split('\n')).toEqual([
-					'code: You must specify the [code] property. [blank]code',
-					'methodId: The [methodId] property is not valid. [invalid]methodId',
-					'methodId: The method does not exist. [missing]methodId',
-					'The user is locked. [LoginPreventedException]',
-				]);
-				expect(server.requests).toHaveLength(1);
-			},
-		]);
-		cases.push([
-			'400 [TenantIdRequired]: tells to set the Tenant ID',
-			async () => {
-				server.respondWith({
-					status: 400,
-					body: {
-						generalErrors: [
-							{
-								code: '[TenantIdRequired]',
-								message: 'A tenant Id is required to complete this request. Specify the X-FusionAuth-TenantId HTTP request header.',
-							},
-						],
-					},
-				});
-				const error = expectNodeApiError(await run(operation.parameters), '400');
-				expect(error.message).toBe('FusionAuth needs a tenant: set Tenant ID in the FusionAuth credential');
-				expect(error.description).toContain('[TenantIdRequired]');
-			},
-		]);
-	}
-
-	if (has(401)) {
-		cases.push([
-			'401 with the API key: "FusionAuth rejected the API key", one request, no retry',
-			async () => {
-				server.respondWith({ status: 401 });
-				const error = expectNodeApiError(await run(operation.parameters), '401');
-				expect(error.message).toBe('FusionAuth rejected the API key');
-				expect(error.description).toMatch(/API key/);
-				expect(server.requests).toHaveLength(1);
-			},
-		]);
-	}
-
-	if (has(404)) {
-		cases.push([
-			`404: "${operation.notFound}"`,
-			async () => {
-				server.respondWith({ status: 404 });
-				const error = expectNodeApiError(await run(operation.parameters), '404');
-				expect(error.message).toBe(operation.notFound);
-			},
-		]);
-	}
-
-	if (has(421)) {
-		cases.push([
-			'421: "The two factor code is invalid or expired"',
-			async () => {
-				server.respondWith({ status: 421 });
-				const error = expectNodeApiError(await run(operation.parameters), '421');
-				expect(error.message).toBe('The two factor code is invalid or expired');
-			},
-		]);
-	}
-
-	for (const status of [500, 503].filter(has)) {
-		cases.push([
-			`${status} with a JSON body: says it is on the server's side and shows FusionAuth's message`,
-			async () => {
-				server.respondWith({
-					status,
-					body: { generalErrors: [{ code: '[Unavailable]', message: 'The search engine is not reachable.' }] },
-				});
-				const error = expectNodeApiError(await run(operation.parameters), String(status));
-				expect(error.message).toBe(serverSide[status]);
-				expect(error.description).toContain('The search engine is not reachable. [Unavailable]');
-				expect(error.description).toContain("on the server's side");
-			},
-		]);
-	}
-
-	test.each(cases)('%s', async (_name, body) => await body());
-});
 
 describe('statuses that do not depend on the endpoint', () => {
 	test('401 with a JWT says the JWT was rejected, not the API key', async () => {

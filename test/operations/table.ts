@@ -154,6 +154,13 @@ function nodeDescription(): INodeTypeDescription {
 	return loadedPackage().nodes[NODE_TYPE].description as INodeTypeDescription;
 }
 
+/** The operations n8n's editor offers for the given values (a tool variant's name ends in Tool). */
+function shownOperations(node: INodeTypeDescription, values: INodeParameters): string[] {
+	return node.properties
+		.filter((property) => property.name === 'operation' && NodeHelpers.displayParameter(values, property, null, node))
+		.flatMap((property) => (property.options ?? []).map((option) => String((option as { value: string }).value)));
+}
+
 /**
  * Item 0's parameters as the engine would hand them to the operation: the node's defaults filled
  * in by n8n's own NodeHelpers, read through a minimal execute context. No engine, no socket.
@@ -227,6 +234,17 @@ export function describeOperation(table: OperationTable): void {
 			const wanted = operation!.apiVersions.flatMap((apiVersion) => ways.map((way) => `${apiVersion} ${way}`)).sort();
 			const covered = new Set((table.requests ?? []).map((row) => `${row.apiVersion ?? 'current'} ${(row.parameters.authenticateWith as string | undefined) ?? 'apiKey'}`));
 			expect(wanted.filter((entry) => !covered.has(entry))).toEqual([]);
+		});
+
+		test('its resource\'s Operation selector offers it to people, and to AI agents only when they may use it', () => {
+			const description = nodeDescription();
+			const forTools = { ...description, name: `${description.name}Tool` };
+			for (const apiVersion of Object.keys(table.samples)) {
+				const values = { apiVersion, resource: table.resource };
+				expect(shownOperations(description, values)).toContain(table.operation);
+				if (table.agentOutput === undefined) expect(shownOperations(forTools, values)).not.toContain(table.operation);
+				else expect(shownOperations(forTools, values)).toContain(table.operation);
+			}
 		});
 
 		const viaNode = async (apiVersion: ApiVersion, parameters: INodeParameters, tenantId: string): Promise<WireRequest> => {

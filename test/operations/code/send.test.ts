@@ -1,6 +1,6 @@
 import { APPLICATION_ID, JWT, USER_ID } from '../support';
 import { describeOperation } from '../table';
-import { answerErrors, describeInputChecks, FROM_ITEM } from '../twoFactor/checks';
+import { answerErrors, describeInputChecks, FROM_ITEM } from '../checks';
 
 // The Base64 secret a legacy SMS code is computed from, before the method is enabled.
 const SECRET = 'TGVnYWN5U2VjcmV0MTIzNA==';

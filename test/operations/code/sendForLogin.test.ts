@@ -1,7 +1,7 @@
 import { TWO_FACTOR_ID } from '../support';
 import type { ErrorCase } from '../table';
 import { describeOperation } from '../table';
-import { answerErrors, describeInputChecks, FROM_ITEM } from '../twoFactor/checks';
+import { answerErrors, describeInputChecks, FROM_ITEM } from '../checks';
 
 const CURRENT = { resource: 'code', operation: 'sendForLogin', twoFactorId: TWO_FACTOR_ID, methodId: '2KSZ' };
 const LEGACY = { resource: 'code', operation: 'sendForLogin', twoFactorId: TWO_FACTOR_ID };

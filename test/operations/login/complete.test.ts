@@ -1,7 +1,3 @@
-import type { INodeParameters, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
-import { NodeHelpers } from 'n8n-workflow';
-
-import { loadedPackage, NODE_TYPE } from '../../harness/n8n';
 import { API_KEY, APPLICATION_ID, POISONED_ANSWER, runAgainst, TENANT_ID, TWO_FACTOR_ID, USER_ID, visibleText, wire } from '../support';
 import { describeOperation, failures, runOperation } from '../table';
 
@@ -12,12 +8,6 @@ const LOGIN_RESPONSE = {
 	twoFactorTrustId: 'trust-1',
 	user: { id: USER_ID, email: 'jane@example.com' },
 };
-
-/** The options n8n shows for a selector, given the node's values. */
-function shownOptions(node: INodeTypeDescription, name: string, values: INodeParameters): string[] {
-	const shown = node.properties.filter((property: INodeProperties) => property.name === name && NodeHelpers.displayParameter(values, property, null, node));
-	return shown.flatMap((property) => (property.options ?? []).map((option) => String((option as { value: string }).value)));
-}
 
 describeOperation({
 	resource: 'login',
@@ -138,12 +128,5 @@ describeOperation({
 			expect(JSON.stringify(continued.output)).not.toContain('LEAK');
 		});
 
-		test('people see every login operation; agents not Complete', () => {
-			const description = loadedPackage().nodes[NODE_TYPE].description as INodeTypeDescription;
-			const toolDescription = { ...description, name: `${description.name}Tool` };
-			const values = { apiVersion: 'current', resource: 'login' };
-			expect(shownOptions(description, 'operation', values)).toEqual(['start', 'complete', 'getStatus']);
-			expect(shownOptions(toolDescription, 'operation', values)).toEqual(['start', 'getStatus']);
-		});
 	},
 });

@@ -4,7 +4,7 @@ import { encodeKeyUriComponent, otpauthUri } from '../../../dist/nodes/FusionAut
 import { API_KEY, JWT, visibleText } from '../support';
 import type { ErrorCase } from '../table';
 import { describeOperation, runOperation } from '../table';
-import { answerErrors, describeInputChecks, FROM_ITEM } from '../twoFactor/checks';
+import { answerErrors, describeInputChecks, FROM_ITEM } from '../checks';
 
 // "12345678901234567890" (RFC 6238's SHA1 key): Base64 as FusionAuth's secret field, Base32 as secretBase32Encoded.
 const SECRET = 'MTIzNDU2Nzg5MDEyMzQ1Njc4OTA=';

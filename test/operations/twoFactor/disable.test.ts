@@ -1,7 +1,7 @@
 import { describeOperation } from '../table';
 import { APPLICATION_ID, JWT, USER_ID } from '../support';
-import type { InputCase } from './checks';
-import { answerErrors, describeInputChecks, FROM_ITEM } from './checks';
+import type { InputCase } from '../checks';
+import { answerErrors, describeInputChecks, FROM_ITEM } from '../checks';
 
 const NOT_FOUND = `User ${USER_ID} not found`;
 

@@ -3,8 +3,8 @@ import type { INodeParameters } from 'n8n-workflow';
 import { describeOperation, failures, runOperation } from '../table';
 import type { ApiVersion } from '../table';
 import { APPLICATION_ID, JWT, POISONED_ANSWER, TWO_FACTOR_ID, USER_ID } from '../support';
-import type { InputCase } from './checks';
-import { answerErrors, describeInputChecks, FROM_ITEM } from './checks';
+import type { InputCase } from '../checks';
+import { answerErrors, describeInputChecks, FROM_ITEM } from '../checks';
 
 const SECRET = 'DlOdmbsOiI4Nk7n3oUIhOw==';
 const LEGACY_SECRET = 'TGVnYWN5U2VjcmV0MTIzNA==';

@@ -1,7 +1,5 @@
-import type { IDataObject, INodeParameters, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
-import { NodeHelpers } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { loadedPackage, NODE_TYPE } from '../../harness/n8n';
 import { API_KEY, runAgainst, USER_ID, wire } from '../support';
 import type { OutputCase } from '../table';
 import { describeOperation, failures, runOperation } from '../table';
@@ -23,12 +21,6 @@ function derived(name: string, user: IDataObject, enabled: boolean, methods: IDa
 			expect(wire(requests[0])).toMatchObject({ method: 'GET', path: `/api/user/${USER_ID}`, authorization: API_KEY });
 		},
 	};
-}
-
-/** The options n8n shows for a selector, given the node's values. */
-function shownOptions(node: INodeTypeDescription, name: string, values: INodeParameters): string[] {
-	const shown = node.properties.filter((property: INodeProperties) => property.name === name && NodeHelpers.displayParameter(values, property, null, node));
-	return shown.flatMap((property) => (property.options ?? []).map((option) => String((option as { value: string }).value)));
 }
 
 describeOperation({
@@ -78,12 +70,6 @@ describeOperation({
 			expect(result.output.map((item) => [item.json.id, item.pairedItem])).toEqual([[USER_ID, { item: 1 }]]);
 		});
 
-		test('people and agents both see Get and Get Many', () => {
-			const description = loadedPackage().nodes[NODE_TYPE].description as INodeTypeDescription;
-			const values = { apiVersion: 'current', resource: 'user' };
-			expect(shownOptions({ ...description, name: `${description.name}Tool` }, 'operation', values)).toEqual(['get', 'getMany']);
-			expect(shownOptions(description, 'operation', values)).toEqual(['get', 'getMany']);
-		});
 
 		test('an answer without the fields FusionAuth sends names what it lacks and its field names, never their values', async () => {
 			server.respondWith({ status: 200, body: { users: [{ secret: 'VALUE-NOT-SHOWN' }], token: 'TOKEN-NOT-SHOWN' } });

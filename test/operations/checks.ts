@@ -1,12 +1,12 @@
 /**
- * Checks that Enable and Disable share and that fit no table row: an input refused in item 1 after
- * item 0 went out, and FusionAuth's error answers read in full.
+ * Checks that several operations' tables share and that fit no table row: an input refused in
+ * item 1 after item 0 went out, and FusionAuth's error answers read in full.
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { RecordingServer } from '../../harness/recordingServer';
-import type { ApiVersion, ErrorCase } from '../table';
-import { runOperation } from '../table';
+import type { RecordingServer } from '../harness/recordingServer';
+import type { ApiVersion, ErrorCase } from './table';
+import { runOperation } from './table';
 
 /** The field under test reads `$json.value`. */
 export const FROM_ITEM = '={{ $json.value }}';
