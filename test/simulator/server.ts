@@ -229,7 +229,7 @@ export interface Simulator {
 	readonly webhooks: SimulatorWebhooks;
 	now(): number;
 	/** An HS256 access token for the user, signed as the simulator signs its own. */
-	issueJwt(userId: string, options?: { expiresInSeconds?: number; applicationId?: string }): string;
+	issueJwt(userId: string, options?: { expiresInSeconds?: number; applicationId?: string }): Promise<string>;
 	setFaults(faults?: FaultOptions): void;
 	/** Back to the seeded state: users, codes, twoFactorIds, trusts, outbox, requests, stats, faults. */
 	reset(): void;
@@ -343,7 +343,7 @@ interface Context {
 	now: number;
 }
 
-type Handler = (ctx: Context, params: Record<string, string | undefined>) => Reply;
+type Handler = (ctx: Context, params: Record<string, string | undefined>) => Reply | Promise<Reply>;
 
 interface Route {
 	method: string;
@@ -851,7 +851,7 @@ class FusionAuthSimulator {
 		return totp(secret, options.atMs ?? this.now());
 	}
 
-	issueJwt(userId: string, options: { expiresInSeconds?: number; applicationId?: string } = {}): string {
+	async issueJwt(userId: string, options: { expiresInSeconds?: number; applicationId?: string } = {}): Promise<string> {
 		const user = this.findUser(userId);
 		if (user === undefined) {
 			throw new Error(`No such user: ${userId}`);
@@ -859,7 +859,7 @@ class FusionAuthSimulator {
 		return this.accessToken(user, options.applicationId, options.expiresInSeconds);
 	}
 
-	private accessToken(user: UserRecord, applicationId?: string, expiresInSeconds?: number): string {
+	private accessToken(user: UserRecord, applicationId?: string, expiresInSeconds?: number): Promise<string> {
 		const issuedAt = Math.floor(this.now() / 1000);
 		const claims: JwtClaims = {
 			aud: applicationId,
@@ -1016,7 +1016,7 @@ class FusionAuthSimulator {
 			reply = faultReply(faults.status, faults.retryAfterSeconds);
 		} else {
 			try {
-				reply = this.dispatch(req, url, rawBody);
+				reply = await this.dispatch(req, url, rawBody);
 			} catch {
 				reply = { status: 500 };
 			}
@@ -1059,7 +1059,7 @@ class FusionAuthSimulator {
 		return { drop, status };
 	}
 
-	private dispatch(req: IncomingMessage, url: URL, rawBody: string): Reply {
+	private async dispatch(req: IncomingMessage, url: URL, rawBody: string): Promise<Reply> {
 		const method = (req.method ?? 'GET').toUpperCase();
 		let segments: string[];
 		try {
@@ -1086,7 +1086,7 @@ class FusionAuthSimulator {
 		}
 		const { route, params } = matched;
 
-		const auth = this.authenticate(req, route);
+		const auth = await this.authenticate(req, route);
 		if (auth === undefined) {
 			return EMPTY(401);
 		}
@@ -1134,7 +1134,7 @@ class FusionAuthSimulator {
 		);
 	}
 
-	private authenticate(req: IncomingMessage, route: Route): Auth | undefined {
+	private async authenticate(req: IncomingMessage, route: Route): Promise<Auth | undefined> {
 		if (route.auth.includes('none')) {
 			return { kind: 'none' };
 		}
@@ -1147,15 +1147,15 @@ class FusionAuthSimulator {
 			if (!route.auth.includes('jwt')) {
 				return undefined;
 			}
-			const check = verifyJwt(jwtMatch[1], this.jwtSecret, this.now());
-			if (!check.valid || typeof check.claims.sub !== 'string') {
+			const claims = await verifyJwt(jwtMatch[1], this.jwtSecret, this.now());
+			if (claims === undefined || typeof claims.sub !== 'string') {
 				return undefined;
 			}
-			const user = this.findUser(check.claims.sub);
+			const user = this.findUser(claims.sub);
 			if (user === undefined || !user.active) {
 				return undefined;
 			}
-			return { kind: 'jwt', user, claims: check.claims };
+			return { kind: 'jwt', user, claims };
 		}
 		if (!route.auth.includes('key')) {
 			return undefined;
@@ -1344,7 +1344,7 @@ class FusionAuthSimulator {
 		}
 	}
 
-	private loginReply(
+	private async loginReply(
 		user: UserRecord,
 		now: number,
 		options: {
@@ -1354,7 +1354,7 @@ class FusionAuthSimulator {
 			state?: Record<string, unknown>;
 			trustToken?: boolean;
 		},
-	): Reply {
+	): Promise<Reply> {
 		const registration =
 			options.applicationId === undefined
 				? undefined
@@ -1365,7 +1365,7 @@ class FusionAuthSimulator {
 		}
 		const body: Record<string, unknown> = {};
 		if (!options.noJWT) {
-			body.token = this.accessToken(user, registration?.applicationId);
+			body.token = await this.accessToken(user, registration?.applicationId);
 			body.tokenExpirationInstant = now + (this.options.jwtTtlSeconds ?? 3600) * 1000;
 			if (registration !== undefined) {
 				body.refreshToken = randomBytes(36).toString('base64url');
@@ -1596,7 +1596,7 @@ class FusionAuthSimulator {
 		return user === undefined ? EMPTY(404) : { status: 200, body: { user: this.renderUser(user) } };
 	}
 
-	private login(ctx: Context): Reply {
+	private async login(ctx: Context): Promise<Reply> {
 		const errors = new Errors();
 		const body = new BodyReader(jsonOf(ctx.body), errors);
 		const loginId = body.text('loginId');
@@ -1650,7 +1650,7 @@ class FusionAuthSimulator {
 		return this.loginReply(user, ctx.now, { applicationId, noJWT });
 	}
 
-	private twoFactorLogin(ctx: Context): Reply {
+	private async twoFactorLogin(ctx: Context): Promise<Reply> {
 		const errors = new Errors();
 		const body = new BodyReader(jsonOf(ctx.body), errors);
 		const twoFactorId = body.text('twoFactorId');
@@ -2348,7 +2348,7 @@ class FusionAuthSimulator {
 		return this.status(ctx, userId, applicationId, trustId, errors);
 	}
 
-	private statusPost(ctx: Context): Reply {
+	private async statusPost(ctx: Context): Promise<Reply> {
 		const errors = new Errors();
 		const body = new BodyReader(jsonOf(ctx.body), errors);
 		const userId = body.uuid('userId');
@@ -2356,7 +2356,7 @@ class FusionAuthSimulator {
 		const trustId = body.text('twoFactorTrustId');
 		body.enumeration('action', ['login', 'changePassword', 'stepUp'] as const);
 		const accessToken = body.text('accessToken');
-		if (accessToken !== undefined && !verifyJwt(accessToken, this.jwtSecret, ctx.now).valid) {
+		if (accessToken !== undefined && (await verifyJwt(accessToken, this.jwtSecret, ctx.now)) === undefined) {
 			errors.invalid('accessToken', 'The [accessToken] is not a valid access token issued by FusionAuth.');
 		}
 		return this.status(ctx, userId, applicationId, trustId, errors);
