@@ -27,7 +27,7 @@ import {
 	TwoFactorMethodType,
 } from './demo';
 import { signJwt, verifyJwt, JwtClaims } from './jwt';
-import { matchesQuery, parseQueryString, QueryNode, QueryParseError } from './query';
+import { matchesQuery, parseQueryString, QueryError, QueryNode } from './query';
 import { base32Decode, base32Encode, base64Decode, totp, verifyTotp } from './totp';
 import { WebhookFeature } from './webhooks';
 import type { SimulatorWebhooks, WebhookOptions } from './webhooks';
@@ -1803,7 +1803,7 @@ class FusionAuthSimulator {
 			try {
 				node = parseQueryString(queryString);
 			} catch (error) {
-				const reason = error instanceof QueryParseError ? error.message : 'Failed to parse query';
+				const reason = error instanceof QueryError ? error.message : 'Failed to parse query';
 				return new Errors()
 					.invalid(`${prefix}queryString`, `The [${prefix}queryString] field is invalid. Explanation [${reason}]`)
 					.reply();

@@ -736,6 +736,36 @@ describe('user search with the Elasticsearch engine', () => {
 		expect(fieldCodes(bad)).toEqual({ 'search.queryString': ['[invalid]search.queryString'] });
 	});
 
+	it("answers the queries the node builds: Get Many's (<query>) AND <two factor clause>, the picker's *text*", async () => {
+		const ids = async (queryString: string) =>
+			((await elasticClient.searchUsersByQuery({ search: { queryString } })).response.users ?? []).map((user) => user.id).sort();
+		const withMethods = [alice.id, erin.id, sam.id, max.id].sort();
+		const withoutMethods = [nora.id, emma.id, olga.id].sort();
+		expect(await ids('(active:true) AND _exists_:twoFactor.methods')).toEqual(withMethods);
+		expect(await ids('(email:*@example.com) AND !(_exists_:twoFactor.methods)')).toEqual(withoutMethods);
+		expect(await ids('(lastName:totp) AND _exists_:twoFactor.methods')).toEqual([alice.id]);
+		expect(await ids('*TOTP*')).toEqual([alice.id]);
+		expect(await ids('firstName:erin')).toEqual([erin.id]);
+		expect(await ids('!firstName:erin AND _exists_:twoFactor.methods')).toEqual([alice.id, sam.id, max.id].sort());
+	});
+
+	it.each([
+		['OR', 'active:true OR active:false'],
+		['clauses side by side (an implicit OR)', 'alice erin'],
+		['NOT', 'NOT active:false'],
+		['&&', 'active:true && verified:true'],
+		['a quoted phrase', 'firstName:"Alice"'],
+		['the ? wildcard', 'email:alice?totp*'],
+		['a range', 'insertInstant:[0 TO 1]'],
+		['a leading -', '-active:false'],
+		['field:*', 'email:*'],
+	])('answers 400 [invalid]search.queryString for %s, which it does not answer', async (_name, queryString) => {
+		const response = await failure(elasticClient.searchUsersByQuery({ search: { queryString } }));
+		expect(response.statusCode).toBe(400);
+		expect(fieldCodes(response)).toEqual({ 'search.queryString': ['[invalid]search.queryString'] });
+		expect(errorsOf(response).fieldErrors['search.queryString'][0].message).toContain('Unsupported query syntax');
+	});
+
 	it('pages with nextResults until an empty page, sorted as asked', async () => {
 		for (let i = 0; i < 23; i++) {
 			elastic.users.add({ id: `1a000000-0000-4000-8000-${String(i).padStart(12, '0')}`, email: `bulk${String(i).padStart(2, '0')}@example.com` });
