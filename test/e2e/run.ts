@@ -58,10 +58,11 @@ function loadExample(file: string): WorkflowJson {
 }
 
 /** Each scenario's workflow: the example as shipped, or a copy with its sample input changed. */
-function scenarioWorkflows(scenarios: Scenario[], sim: Simulator): WorkflowJson[] {
-	return scenarios.map((scenario, index) => {
+async function scenarioWorkflows(scenarios: Scenario[], sim: Simulator): Promise<WorkflowJson[]> {
+	const workflows: WorkflowJson[] = [];
+	for (const [index, scenario] of scenarios.entries()) {
 		const workflow = loadExample(scenario.example);
-		scenario.patch?.(workflow, sim);
+		await scenario.patch?.(workflow, sim);
 		if (scenario.credential && scenario.credential !== 'simulator') {
 			for (const node of workflow.nodes) {
 				if (node.type === FUSIONAUTH_NODE && node.credentials) {
@@ -69,8 +70,9 @@ function scenarioWorkflows(scenarios: Scenario[], sim: Simulator): WorkflowJson[
 				}
 			}
 		}
-		return { ...workflow, id: scenarioWorkflowId(index), name: `${workflow.name} [e2e ${index + 1}]`, active: false };
-	});
+		workflows.push({ ...workflow, id: scenarioWorkflowId(index), name: `${workflow.name} [e2e ${index + 1}]`, active: false });
+	}
+	return workflows;
 }
 
 /** Every example must be run by at least one scenario. */
@@ -154,7 +156,7 @@ async function runVersion(
 			},
 		];
 		await n8n.importCredentials(credentials);
-		const workflows = scenarioWorkflows(scenarios, sim);
+		const workflows = await scenarioWorkflows(scenarios, sim);
 		if (withTrigger) workflows.push(...triggerWorkflows(EXAMPLES));
 		await n8n.importWorkflows(workflows);
 		say(`n8n ${install.version}: package installed, credentials and ${workflows.length} workflows imported in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s (user folder ${n8n.userFolder})`);

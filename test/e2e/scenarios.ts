@@ -38,7 +38,7 @@ export interface Scenario {
 	/** Which FusionAuth credential every FusionAuth node uses (default: the examples' own). */
 	credential?: CredentialChoice;
 	/** Changes to the sample input (or, for auth variants, a node's parameters); none = the example as shipped. */
-	patch?: (workflow: WorkflowJson, sim: Simulator) => void;
+	patch?: (workflow: WorkflowJson, sim: Simulator) => void | Promise<void>;
 	/** The run is meant to stop with an error; `check` then reads `result.error`. */
 	expectError?: boolean;
 	check(context: CheckContext): Promise<void> | void;
@@ -373,8 +373,8 @@ export const scenarios: Scenario[] = [
 	{
 		title: 'authenticator-enrollment / enabled as the user, with a JWT',
 		example: ENROLLMENT,
-		patch: (workflow, sim) => {
-			issuedJwt = sim.issueJwt(DEMO_USERS.noMethods.id);
+		patch: async (workflow, sim) => {
+			issuedJwt = await sim.issueJwt(DEMO_USERS.noMethods.id);
 			setParameters(workflow, 'Enable Authenticator', { authenticateWith: 'jwt', jwt: issuedJwt, userId: undefined });
 		},
 		check({ result, sim }) {

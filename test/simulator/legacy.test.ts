@@ -68,7 +68,7 @@ describe('legacy generation', () => {
 		expect(byKey.status).toBe(200);
 		const body = byKey.json();
 		expect(base32Decode(body.secretBase32Encoded as string)).toEqual(base64Decode(body.secret as string));
-		expect((await call('GET', '/api/two-factor/secret', { auth: `Bearer ${sim.issueJwt(nora.id)}` })).status).toBe(200);
+		expect((await call('GET', '/api/two-factor/secret', { auth: `Bearer ${await sim.issueJwt(nora.id)}` })).status).toBe(200);
 		expect((await call('GET', '/api/two-factor/secret', { auth: 'wrong' })).status).toBe(401);
 	});
 
@@ -96,7 +96,7 @@ describe('legacy generation', () => {
 	});
 
 	it('enables and disables with a JWT on /api/user/two-factor', async () => {
-		const jwt = `Bearer ${sim.issueJwt(nora.id)}`;
+		const jwt = `Bearer ${await sim.issueJwt(nora.id)}`;
 		const { secret, key } = await newSecret();
 		expect((await call('POST', '/api/user/two-factor', { auth: jwt, body: { code: totp(key, clock), delivery: 'None', secret } })).status).toBe(200);
 		expect((await call('DELETE', `/api/user/two-factor?code=${totp(key, clock)}`, { auth: jwt })).status).toBe(200);
@@ -123,7 +123,7 @@ describe('legacy generation', () => {
 		expect(sim.outbox[sim.outbox.length - 1]).toMatchObject({ to: '+15555550777', code: totp(key, clock) });
 
 		sim.reset();
-		expect((await call('POST', '/api/two-factor/send', { auth: `Bearer ${sim.issueJwt(sam.id)}`, body: {} })).status).toBe(200);
+		expect((await call('POST', '/api/two-factor/send', { auth: `Bearer ${await sim.issueJwt(sam.id)}`, body: {} })).status).toBe(200);
 		expect(sim.outbox[sim.outbox.length - 1]).toMatchObject({ to: sam.mobilePhone, userId: sam.id });
 	});
 

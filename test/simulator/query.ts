@@ -1,93 +1,95 @@
 /**
- * A small subset of Elasticsearch's query_string syntax, enough for user searches such as
- * `active:true AND !(_exists_:twoFactor.methods)`: field:value terms, `*` and `?` wildcards,
- * quoted phrases, `_exists_:field`, AND / OR / NOT (also && || ! - +), parentheses.
- * Juxtaposed clauses are joined with OR, Elasticsearch's default operator.
+ * The part of Elasticsearch's query_string syntax that user searches send here, for
+ * `/api/user/search` with the Elasticsearch engine:
+ *
+ * - `*` (every user), as Get Many and the user picker send for no query;
+ * - `field:value` and bare `value`, where `*` in the value is a wildcard (`email:bulk*`,
+ *   the picker's `*jane*`, the legacy `twoFactorEnabled:true`);
+ * - `_exists_:field` (`_exists_:twoFactor.methods`);
+ * - `!` before a clause, parentheses, and `AND` (Get Many's `(<query>) AND !(_exists_:twoFactor.methods)`).
+ *
+ * Anything else (OR, NOT, `&&`, clauses side by side, quoted phrases, `?`, ranges, fuzzy, boosts,
+ * regular expressions) is refused with a QueryError, which the server answers as FusionAuth's 400:
+ * a request that needs more of the syntax fails loudly instead of getting a wrong answer.
  */
 
 export type QueryNode =
 	| { kind: 'all' }
-	| { kind: 'term'; field?: string; value: string; phrase: boolean }
+	| { kind: 'term'; field?: string; value: string }
 	| { kind: 'exists'; field: string }
 	| { kind: 'not'; node: QueryNode }
-	| { kind: 'and'; nodes: QueryNode[] }
-	| { kind: 'or'; nodes: QueryNode[] };
+	| { kind: 'and'; nodes: QueryNode[] };
 
-export class QueryParseError extends Error {}
+export class QueryError extends Error {}
 
-type Token =
-	| { type: 'lparen' | 'rparen' | 'and' | 'or' | 'not' | 'plus' }
-	| { type: 'word'; text: string; quoted: boolean };
+type Token = { type: 'lparen' | 'rparen' | 'not' | 'and' } | { type: 'word'; text: string };
+
+const FIELD = /^[A-Za-z_][\w.]*$/;
+/** Letters, digits and `. _ @ + -` as in emails and ids, not led by an operator; `*` is the only wildcard. */
+const VALUE = /^[\w.@*][\w.@*+-]*$/;
+const UNSUPPORTED_OPERATORS = new Set(['OR', 'NOT', '&&', '||']);
+
+function unsupported(near: string): QueryError {
+	return new QueryError(`Unsupported query syntax near [${near}]: this server answers only *, field:value, _exists_:field, ! (...) and AND`);
+}
 
 function tokenize(input: string): Token[] {
 	const tokens: Token[] = [];
-	let i = 0;
-	while (i < input.length) {
-		const char = input[i];
-		if (/\s/.test(char)) {
-			i++;
-		} else if (char === '(') {
+	for (const piece of input.match(/[()]|[^\s()]+/g) ?? []) {
+		if (piece === '(') {
 			tokens.push({ type: 'lparen' });
-			i++;
-		} else if (char === ')') {
+			continue;
+		}
+		if (piece === ')') {
 			tokens.push({ type: 'rparen' });
-			i++;
-		} else if (char === '!' || (char === '-' && (i === 0 || /[\s(]/.test(input[i - 1])))) {
+			continue;
+		}
+		// `!` is an operator only in front: `!(...)` or `!field:value`.
+		let text = piece;
+		while (text.startsWith('!')) {
 			tokens.push({ type: 'not' });
-			i++;
-		} else if (char === '+' && (i === 0 || /[\s(]/.test(input[i - 1]))) {
-			tokens.push({ type: 'plus' });
-			i++;
-		} else if (input.startsWith('&&', i)) {
+			text = text.slice(1);
+		}
+		if (text === '') {
+			continue;
+		}
+		if (text === 'AND') {
 			tokens.push({ type: 'and' });
-			i += 2;
-		} else if (input.startsWith('||', i)) {
-			tokens.push({ type: 'or' });
-			i += 2;
-		} else if (char === '"') {
-			const end = input.indexOf('"', i + 1);
-			if (end < 0) {
-				throw new QueryParseError('Unterminated quoted phrase');
-			}
-			tokens.push({ type: 'word', text: input.slice(i + 1, end), quoted: true });
-			i = end + 1;
+		} else if (UNSUPPORTED_OPERATORS.has(text)) {
+			throw unsupported(text);
 		} else {
-			let text = '';
-			while (i < input.length && !/[\s()"]/.test(input[i])) {
-				if (input[i] === '\\' && i + 1 < input.length) {
-					text += input[i + 1];
-					i += 2;
-					continue;
-				}
-				text += input[i];
-				i++;
-				// A quoted value right after `field:` belongs to this term.
-				if (text.endsWith(':') && input[i] === '"') {
-					const end = input.indexOf('"', i + 1);
-					if (end < 0) {
-						throw new QueryParseError('Unterminated quoted phrase');
-					}
-					tokens.push({ type: 'word', text: text + input.slice(i + 1, end), quoted: true });
-					text = '';
-					i = end + 1;
-					break;
-				}
-			}
-			if (text === 'AND') {
-				tokens.push({ type: 'and' });
-			} else if (text === 'OR') {
-				tokens.push({ type: 'or' });
-			} else if (text === 'NOT') {
-				tokens.push({ type: 'not' });
-			} else if (text.length > 0) {
-				if (/^[[{]|[\]}]$|~|\^|\/.*\//.test(text)) {
-					throw new QueryParseError(`Unsupported query syntax near [${text}]`);
-				}
-				tokens.push({ type: 'word', text, quoted: false });
-			}
+			tokens.push({ type: 'word', text });
 		}
 	}
 	return tokens;
+}
+
+function clause(text: string): QueryNode {
+	if (text === '*') {
+		return { kind: 'all' };
+	}
+	const colon = text.indexOf(':');
+	if (colon < 0) {
+		if (!VALUE.test(text)) {
+			throw unsupported(text);
+		}
+		return { kind: 'term', value: text };
+	}
+	const field = text.slice(0, colon);
+	const value = text.slice(colon + 1);
+	if (value === '') {
+		throw new QueryError(`Missing value for field [${field}]`);
+	}
+	if (field === '_exists_') {
+		if (!FIELD.test(value)) {
+			throw unsupported(text);
+		}
+		return { kind: 'exists', field: value };
+	}
+	if (!FIELD.test(field) || !VALUE.test(value) || value === '*') {
+		throw unsupported(text);
+	}
+	return { kind: 'term', field, value };
 }
 
 class Parser {
@@ -97,94 +99,51 @@ class Parser {
 
 	parse(): QueryNode {
 		if (this.tokens.length === 0) {
-			throw new QueryParseError('Empty query');
+			throw new QueryError('Empty query');
 		}
-		const node = this.parseOr();
+		const node = this.parseAnd();
 		if (this.position < this.tokens.length) {
-			throw new QueryParseError('Unexpected token');
+			throw new QueryError('Unmatched closing parenthesis');
 		}
 		return node;
 	}
 
-	private peek(): Token | undefined {
-		return this.tokens[this.position];
-	}
-
-	private parseOr(): QueryNode {
-		const nodes = [this.parseAnd()];
-		for (;;) {
-			const next = this.peek();
-			if (next === undefined || next.type === 'rparen') {
-				break;
-			}
-			if (next.type === 'or') {
-				this.position++;
-			}
-			nodes.push(this.parseAnd());
-		}
-		return nodes.length === 1 ? nodes[0] : { kind: 'or', nodes };
-	}
-
 	private parseAnd(): QueryNode {
 		const nodes = [this.parseUnary()];
-		while (this.peek()?.type === 'and') {
+		while (this.tokens[this.position]?.type === 'and') {
 			this.position++;
 			nodes.push(this.parseUnary());
+		}
+		// Elasticsearch joins clauses side by side with OR, which is not answered here.
+		const next = this.tokens[this.position];
+		if (next !== undefined && next.type !== 'rparen') {
+			throw unsupported(next.type === 'word' ? next.text : next.type === 'not' ? '!' : '(');
 		}
 		return nodes.length === 1 ? nodes[0] : { kind: 'and', nodes };
 	}
 
 	private parseUnary(): QueryNode {
-		const next = this.peek();
-		if (next?.type === 'not') {
-			this.position++;
-			return { kind: 'not', node: this.parseUnary() };
-		}
-		if (next?.type === 'plus') {
-			this.position++;
-			return this.parseUnary();
-		}
-		return this.parsePrimary();
-	}
-
-	private parsePrimary(): QueryNode {
-		const next = this.peek();
+		const next = this.tokens[this.position];
 		if (next === undefined) {
-			throw new QueryParseError('Unexpected end of query');
-		}
-		if (next.type === 'lparen') {
-			this.position++;
-			const inner = this.parseOr();
-			if (this.peek()?.type !== 'rparen') {
-				throw new QueryParseError('Missing closing parenthesis');
-			}
-			this.position++;
-			return inner;
-		}
-		if (next.type !== 'word') {
-			throw new QueryParseError('Unexpected operator');
+			throw new QueryError('Unexpected end of query');
 		}
 		this.position++;
-		const colon = next.text.indexOf(':');
-		if (colon > 0) {
-			const field = next.text.slice(0, colon);
-			const value = next.text.slice(colon + 1);
-			if (value.length === 0) {
-				// `field:(a OR b)` is not supported here.
-				throw new QueryParseError(`Missing value for field [${field}]`);
+		switch (next.type) {
+			case 'not':
+				return { kind: 'not', node: this.parseUnary() };
+			case 'lparen': {
+				const inner = this.parseAnd();
+				if (this.tokens[this.position]?.type !== 'rparen') {
+					throw new QueryError('Missing closing parenthesis');
+				}
+				this.position++;
+				return inner;
 			}
-			if (field === '_exists_') {
-				return { kind: 'exists', field: value };
-			}
-			if (value === '*' && !next.quoted) {
-				return { kind: 'exists', field };
-			}
-			return { kind: 'term', field, value, phrase: next.quoted };
+			case 'word':
+				return clause(next.text);
+			default:
+				throw new QueryError('Unexpected operator');
 		}
-		if (next.text === '*' && !next.quoted) {
-			return { kind: 'all' };
-		}
-		return { kind: 'term', value: next.text, phrase: next.quoted };
 	}
 }
 
@@ -197,14 +156,8 @@ function valuesAt(document: unknown, path: string): unknown[] {
 	let current: unknown[] = [document];
 	for (const key of path.split('.')) {
 		const next: unknown[] = [];
-		for (const item of current) {
-			if (Array.isArray(item)) {
-				for (const element of item) {
-					if (element !== null && typeof element === 'object' && key in element) {
-						next.push((element as Record<string, unknown>)[key]);
-					}
-				}
-			} else if (item !== null && typeof item === 'object' && key in item) {
+		for (const item of current.flat()) {
+			if (item !== null && typeof item === 'object' && key in item) {
 				next.push((item as Record<string, unknown>)[key]);
 			}
 		}
@@ -227,23 +180,16 @@ function leafStrings(value: unknown, out: string[] = []): string[] {
 	return out;
 }
 
-function wildcardRegExp(pattern: string): RegExp {
-	const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-	return new RegExp(`^${escaped}$`, 'i');
-}
-
-function matchesValue(candidate: string, value: string, phrase: boolean): boolean {
+/** Analysed text: a value matches the whole field or one of its tokens, case-insensitively. */
+function matchesValue(candidate: string, value: string): boolean {
 	const lower = candidate.toLowerCase();
+	const tokens = lower.split(/[^a-z0-9]+/);
+	if (value.includes('*')) {
+		const pattern = new RegExp(`^${value.toLowerCase().replace(/[.+]/g, '\\$&').replace(/\*/g, '.*')}$`);
+		return pattern.test(lower) || tokens.some((token) => pattern.test(token));
+	}
 	const wanted = value.toLowerCase();
-	if (phrase) {
-		return lower === wanted || lower.includes(wanted);
-	}
-	if (value.includes('*') || value.includes('?')) {
-		const pattern = wildcardRegExp(value);
-		return pattern.test(candidate) || lower.split(/[^a-z0-9]+/).some((token) => pattern.test(token));
-	}
-	// Analysed text: a term matches the whole value or one of its tokens.
-	return lower === wanted || lower.split(/[^a-z0-9]+/).includes(wanted);
+	return lower === wanted || tokens.includes(wanted);
 }
 
 export function matchesQuery(node: QueryNode, document: Record<string, unknown>): boolean {
@@ -256,11 +202,9 @@ export function matchesQuery(node: QueryNode, document: Record<string, unknown>)
 			return !matchesQuery(node.node, document);
 		case 'and':
 			return node.nodes.every((child) => matchesQuery(child, document));
-		case 'or':
-			return node.nodes.some((child) => matchesQuery(child, document));
 		case 'term': {
 			const candidates = node.field === undefined ? leafStrings(document) : leafStrings(valuesAt(document, node.field));
-			return candidates.some((candidate) => matchesValue(candidate, node.value, node.phrase));
+			return candidates.some((candidate) => matchesValue(candidate, node.value));
 		}
 	}
 }

@@ -6,7 +6,7 @@
 import FusionAuthClient, { MessageType, MultiFactorAction, Sort } from '@fusionauth/typescript-client';
 import type ClientResponse from '@fusionauth/typescript-client/build/src/ClientResponse';
 
-import { signJwt } from './jwt';
+import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import {
 	DEFAULT_API_KEY,
 	DEFAULT_APPLICATION_ID,
@@ -104,38 +104,61 @@ describe('authentication', () => {
 
 	it('does not accept an API key as a Bearer token, nor a JWT on an API-key-only endpoint', async () => {
 		expect((await raw('/api/two-factor/secret', { headers: { Authorization: `Bearer ${DEFAULT_API_KEY}` } })).status).toBe(401);
-		const jwt = sim.issueJwt(alice.id);
+		const jwt = await sim.issueJwt(alice.id);
 		expect((await raw(`/api/user/${alice.id}`, { headers: { Authorization: `Bearer ${jwt}` } })).status).toBe(401);
 	});
 
 	it('accepts a JWT it issued on generateTwoFactorSecretUsingJWT', async () => {
-		const response = await client.generateTwoFactorSecretUsingJWT(sim.issueJwt(alice.id));
+		const response = await client.generateTwoFactorSecretUsingJWT(await sim.issueJwt(alice.id));
 		expect(response.statusCode).toBe(200);
 		expect(response.response.secret).toBeTruthy();
 	});
 
 	it('rejects an expired JWT with an empty 401', async () => {
-		const jwt = sim.issueJwt(alice.id, { expiresInSeconds: 60 });
+		const jwt = await sim.issueJwt(alice.id, { expiresInSeconds: 60 });
 		advance(61);
 		const response = await failure(client.generateTwoFactorSecretUsingJWT(jwt));
 		expect(response.statusCode).toBe(401);
 		expect(response.exception).toBeUndefined();
 	});
 
-	it('rejects a forged JWT (other signing key, alg none, tampered payload) with 401', async () => {
+	it('issues an HS256 access token with the claims FusionAuth documents', async () => {
+		const token = await sim.issueJwt(alice.id, { applicationId: DEFAULT_APPLICATION_ID });
+		expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'HS256', typ: 'JWT' });
+		const claims = decodeJwt(token);
+		const issuedAt = Math.floor(clock / 1000);
+		expect(claims).toMatchObject({
+			sub: alice.id,
+			aud: DEFAULT_APPLICATION_ID,
+			applicationId: DEFAULT_APPLICATION_ID,
+			tid: DEFAULT_TENANT_ID,
+			email: alice.email,
+			iat: issuedAt,
+			exp: issuedAt + 3600,
+			authenticationType: 'PASSWORD',
+		});
+		expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
+	});
+
+	it('rejects a forged JWT (other signing key, alg none, tampered payload, no exp) with 401', async () => {
 		const exp = Math.floor(clock / 1000) + 600;
-		const forged = signJwt({ sub: alice.id, exp }, 'some-other-secret');
+		const sign = (claims: Record<string, unknown>, secret: string) =>
+			new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(secret));
+		const forged = await sign({ sub: alice.id, exp }, 'some-other-secret');
 		expect((await failure(client.generateTwoFactorSecretUsingJWT(forged))).statusCode).toBe(401);
 
 		const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
 		const payload = Buffer.from(JSON.stringify({ sub: alice.id, exp })).toString('base64url');
 		expect((await failure(client.generateTwoFactorSecretUsingJWT(`${header}.${payload}.`))).statusCode).toBe(401);
 
-		const genuine = sim.issueJwt(alice.id).split('.');
+		const genuine = (await sim.issueJwt(alice.id)).split('.');
 		const tampered = Buffer.from(JSON.stringify({ sub: nora.id, exp })).toString('base64url');
 		expect((await failure(client.generateTwoFactorSecretUsingJWT(`${genuine[0]}.${tampered}.${genuine[2]}`))).statusCode).toBe(401);
 
-		const valid = signJwt({ sub: alice.id, exp }, DEFAULT_JWT_SECRET);
+		const noExpiry = await sign({ sub: alice.id }, DEFAULT_JWT_SECRET);
+		expect((await failure(client.generateTwoFactorSecretUsingJWT(noExpiry))).statusCode).toBe(401);
+
+		const valid = await sign({ sub: alice.id, exp }, DEFAULT_JWT_SECRET);
 		expect((await client.generateTwoFactorSecretUsingJWT(valid)).statusCode).toBe(200);
 	});
 
@@ -297,7 +320,7 @@ describe('enable two factor', () => {
 	});
 
 	it('enables with a JWT on POST /api/user/two-factor and refuses a JWT with a user id in the path', async () => {
-		const jwt = sim.issueJwt(nora.id);
+		const jwt = await sim.issueJwt(nora.id);
 		const { response: secret } = await client.generateTwoFactorSecretUsingJWT(jwt);
 		const body = JSON.stringify({ method: 'authenticator', secret: secret.secret, code: totp(base64Decode(secret.secret as string) as Buffer, clock) });
 		const headers = { Authorization: `Bearer ${jwt}`, 'Content-Type': 'application/json' };
@@ -321,7 +344,7 @@ describe('send a code for enabling or disabling', () => {
 	it('sends with a JWT and no userId', async () => {
 		const response = await raw('/api/two-factor/send', {
 			method: 'POST',
-			headers: { Authorization: `Bearer ${sim.issueJwt(erin.id)}`, 'Content-Type': 'application/json' },
+			headers: { Authorization: `Bearer ${await sim.issueJwt(erin.id)}`, 'Content-Type': 'application/json' },
 			body: JSON.stringify({ methodId: 'EM7L' }),
 		});
 		expect(response).toMatchObject({ status: 200, text: '' });
@@ -711,6 +734,36 @@ describe('user search with the Elasticsearch engine', () => {
 		expect(inactive.response.total).toBe(3);
 		const bad = await failure(elasticClient.searchUsersByQuery({ search: { queryString: '(active:true' } }));
 		expect(fieldCodes(bad)).toEqual({ 'search.queryString': ['[invalid]search.queryString'] });
+	});
+
+	it("answers the queries the node builds: Get Many's (<query>) AND <two factor clause>, the picker's *text*", async () => {
+		const ids = async (queryString: string) =>
+			((await elasticClient.searchUsersByQuery({ search: { queryString } })).response.users ?? []).map((user) => user.id).sort();
+		const withMethods = [alice.id, erin.id, sam.id, max.id].sort();
+		const withoutMethods = [nora.id, emma.id, olga.id].sort();
+		expect(await ids('(active:true) AND _exists_:twoFactor.methods')).toEqual(withMethods);
+		expect(await ids('(email:*@example.com) AND !(_exists_:twoFactor.methods)')).toEqual(withoutMethods);
+		expect(await ids('(lastName:totp) AND _exists_:twoFactor.methods')).toEqual([alice.id]);
+		expect(await ids('*TOTP*')).toEqual([alice.id]);
+		expect(await ids('firstName:erin')).toEqual([erin.id]);
+		expect(await ids('!firstName:erin AND _exists_:twoFactor.methods')).toEqual([alice.id, sam.id, max.id].sort());
+	});
+
+	it.each([
+		['OR', 'active:true OR active:false'],
+		['clauses side by side (an implicit OR)', 'alice erin'],
+		['NOT', 'NOT active:false'],
+		['&&', 'active:true && verified:true'],
+		['a quoted phrase', 'firstName:"Alice"'],
+		['the ? wildcard', 'email:alice?totp*'],
+		['a range', 'insertInstant:[0 TO 1]'],
+		['a leading -', '-active:false'],
+		['field:*', 'email:*'],
+	])('answers 400 [invalid]search.queryString for %s, which it does not answer', async (_name, queryString) => {
+		const response = await failure(elasticClient.searchUsersByQuery({ search: { queryString } }));
+		expect(response.statusCode).toBe(400);
+		expect(fieldCodes(response)).toEqual({ 'search.queryString': ['[invalid]search.queryString'] });
+		expect(errorsOf(response).fieldErrors['search.queryString'][0].message).toContain('Unsupported query syntax');
 	});
 
 	it('pages with nextResults until an empty page, sorted as asked', async () => {
