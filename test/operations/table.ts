@@ -16,7 +16,10 @@ import { FusionAuthClient } from '@fusionauth/typescript-client';
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeParameters, INodeTypeDescription } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
-import { findOperation } from '../../dist/nodes/FusionAuthTwoFactor/actions/operations';
+import { readdirSync } from 'fs';
+import path from 'path';
+
+import { findOperation, operations } from '../../dist/nodes/FusionAuthTwoFactor/actions/operations';
 import type { FusionAuthOperation } from '../../dist/nodes/FusionAuthTwoFactor/actions/operation';
 import { collectChoices, collectDisplayNames, ItemParameters } from '../../dist/nodes/FusionAuthTwoFactor/helpers/parameters';
 import type { FusionAuthRequest } from '../../dist/nodes/FusionAuthTwoFactor/transport/request';
@@ -91,9 +94,24 @@ export interface StatusCase {
 	auth?: 'apiKey' | 'none';
 }
 
+/** A parameter panel as n8n's editor shows it with the operation's defaults. */
+export interface PanelFields {
+	/** The operation's own parameters, in order (the selectors, notices and Options aside). */
+	fields: string[];
+	/** Those marked required. */
+	required: string[];
+}
+
 export interface OperationTable {
 	resource: string;
 	operation: string;
+	/** What a user sees of it in n8n's editor; the editor suite (test/editor) checks it in a browser. */
+	editor: {
+		/** Its entry in the nodes panel. */
+		action: string;
+		/** Its parameter panel in each API version it has. */
+		panels: Partial<Record<ApiVersion, PanelFields>>;
+	};
 	/**
 	 * Parameters that pass the operation's checks, one per API version the operation has. The
 	 * checks every operation gets run with these.
@@ -217,7 +235,15 @@ function documentedWire(documented: DocumentedRequest, tenantId: string | undefi
 	};
 }
 
+/** Set while `operationTables` reads the tables: describeOperation then only hands its table over. */
+const COLLECTING = Symbol.for('n8n-nodes-fusionauth.operationTables');
+
 export function describeOperation(table: OperationTable): void {
+	const collecting = (globalThis as Record<symbol, OperationTable[] | undefined>)[COLLECTING];
+	if (collecting !== undefined) {
+		collecting.push(table);
+		return;
+	}
 	const title = `${table.resource}.${table.operation}`;
 	describe(title, () => {
 		const server = useRecordingServer();
@@ -226,6 +252,11 @@ export function describeOperation(table: OperationTable): void {
 		test('is in the node, with a sample for each API version it has', () => {
 			expect(operation).toBeDefined();
 			expect(Object.keys(table.samples).sort()).toEqual([...operation!.apiVersions].sort());
+		});
+
+		test('says what the editor shows for each API version it has', () => {
+			expect(Object.keys(table.editor.panels).sort()).toEqual(Object.keys(table.samples).sort());
+			expect(operation!.option.action).toBe(table.editor.action);
 		});
 
 		test('has a request case for each API version and each way it authenticates', () => {
@@ -460,3 +491,26 @@ function statusMessage(status: number, auth: 'apiKey' | 'none' = 'apiKey'): stri
 }
 
 const LOGIN_PAGE = '<html><head><title>Sign in to the proxy</title></head><body>...</body></html>';
+
+/**
+ * Every operation's table, read from its file without running its tests, in the order of the
+ * node's registry (the order its selectors and the nodes panel show). The editor suite's
+ * expectations come from here.
+ */
+export function operationTables(): OperationTable[] {
+	const collected: OperationTable[] = [];
+	const global = globalThis as Record<symbol, OperationTable[] | undefined>;
+	global[COLLECTING] = collected;
+	try {
+		for (const resource of readdirSync(__dirname, { withFileTypes: true }).filter((entry) => entry.isDirectory())) {
+			for (const file of readdirSync(path.join(__dirname, resource.name)).filter((name) => /\.test\.(ts|js)$/.test(name))) {
+				// eslint-disable-next-line @typescript-eslint/no-require-imports
+				require(path.join(__dirname, resource.name, file));
+			}
+		}
+	} finally {
+		delete global[COLLECTING];
+	}
+	const order = (table: OperationTable) => operations.findIndex((entry) => entry.resource === table.resource && entry.option.value === table.operation);
+	return collected.sort((a, b) => order(a) - order(b));
+}

@@ -79,6 +79,13 @@ const eightDigitRows: OutputCase[] = RFC6238_SHA1.map(({ seconds, totp: code, co
 describeOperation({
 	resource: 'code',
 	operation: 'generateTotp',
+	editor: {
+		action: 'Generate an authenticator code',
+		panels: {
+			current: { fields: ['secret', 'secretEncoding', 'additionalFields'], required: ['secret'] },
+			legacy: { fields: ['secret', 'secretEncoding', 'additionalFields'], required: ['secret'] },
+		},
+	},
 	samples: {
 		current: { ...GENERATE_TOTP, secret: RFC_KEY_BASE64 },
 		legacy: { ...GENERATE_TOTP, secret: RFC_KEY_BASE64 },

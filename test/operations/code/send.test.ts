@@ -18,6 +18,13 @@ const notUuid = /must be a UUID/;
 describeOperation({
 	resource: 'code',
 	operation: 'send',
+	editor: {
+		action: 'Send a code to enable or disable two factor',
+		panels: {
+			current: { fields: ['authenticateWith', 'userId', 'purpose', 'method', 'email', 'additionalFields'], required: ['userId', 'email'] },
+			legacy: { fields: ['authenticateWith', 'sendTo', 'userId'], required: ['userId'] },
+		},
+	},
 	samples: {
 		current: { resource: 'code', operation: 'send', userId: USER_ID, purpose: 'disable', methodId: 'M1AB' },
 		legacy: { resource: 'code', operation: 'send', userId: USER_ID },

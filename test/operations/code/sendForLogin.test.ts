@@ -16,6 +16,13 @@ const SUCCESS_PER_ITEM = [
 describeOperation({
 	resource: 'code',
 	operation: 'sendForLogin',
+	editor: {
+		action: 'Send a code to complete a login',
+		panels: {
+			current: { fields: ['twoFactorId', 'methodId', 'additionalFields'], required: ['twoFactorId', 'methodId'] },
+			legacy: { fields: ['twoFactorId'], required: ['twoFactorId'] },
+		},
+	},
 	samples: {
 		current: { resource: 'code', operation: 'sendForLogin', twoFactorId: TWO_FACTOR_ID, methodId: 'M1AB' },
 		legacy: LEGACY,

@@ -12,6 +12,12 @@ const LOGIN_RESPONSE = {
 describeOperation({
 	resource: 'login',
 	operation: 'complete',
+	editor: {
+		action: 'Complete a two factor login',
+		panels: {
+			current: { fields: ['twoFactorId', 'code', 'additionalFields'], required: ['twoFactorId', 'code'] },
+		},
+	},
 	samples: { current: { ...COMPLETE, twoFactorId: TWO_FACTOR_ID, code: '123456' } },
 	answersWithBody: true,
 	requests: [

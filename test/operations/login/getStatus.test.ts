@@ -11,6 +11,12 @@ const STATUS_BODY = { trusts: [{ applicationId: APPLICATION_ID, expiration: 1700
 describeOperation({
 	resource: 'login',
 	operation: 'getStatus',
+	editor: {
+		action: 'Get the two factor status of a user',
+		panels: {
+			current: { fields: ['userId', 'additionalFields'], required: ['userId'] },
+		},
+	},
 	samples: { current: { ...GET_STATUS, userId: USER_ID } },
 	// FusionAuth's status answers may be empty: only the status tells whether a challenge is required.
 	answersWithBody: false,

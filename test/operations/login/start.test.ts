@@ -7,6 +7,12 @@ const STARTED = { code: 'Z7KQ2P', methods: [{ id: '2KSZ', method: 'authenticator
 describeOperation({
 	resource: 'login',
 	operation: 'start',
+	editor: {
+		action: 'Start a two factor login',
+		panels: {
+			current: { fields: ['startBy', 'userId', 'applicationId', 'additionalFields'], required: ['userId'] },
+		},
+	},
 	samples: { current: { ...START, userId: USER_ID, applicationId: APPLICATION_ID } },
 	answersWithBody: true,
 	agentOutput: {

@@ -7,6 +7,12 @@ const OTHER_USER = '0d8a7c6b-5e4f-4a3b-9c2d-1e0f9a8b7c6d';
 describeOperation({
 	resource: 'recoveryCode',
 	operation: 'generate',
+	editor: {
+		action: 'Generate new recovery codes',
+		panels: {
+			current: { fields: ['userId'], required: ['userId'] },
+		},
+	},
 	samples: { current: { resource: 'recoveryCode', operation: 'generate', userId: USER_ID } },
 	answersWithBody: true,
 	requests: [

@@ -9,6 +9,12 @@ const CODES_AND_MORE = { status: 200, body: { recoveryCodes: ['A'], token: 'eyJ.
 describeOperation({
 	resource: 'recoveryCode',
 	operation: 'get',
+	editor: {
+		action: 'Get recovery codes',
+		panels: {
+			current: { fields: ['userId'], required: ['userId'] },
+		},
+	},
 	samples: { current: { resource: 'recoveryCode', operation: 'get', userId: USER_ID } },
 	answersWithBody: true,
 	requests: [

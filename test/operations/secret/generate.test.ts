@@ -32,6 +32,13 @@ function readKeyUri(uri: string) {
 describeOperation({
 	resource: 'secret',
 	operation: 'generate',
+	editor: {
+		action: 'Generate an authenticator secret',
+		panels: {
+			current: { fields: ['authenticateWith', 'additionalFields'], required: [] },
+			legacy: { fields: ['authenticateWith', 'additionalFields'], required: [] },
+		},
+	},
 	samples: {
 		current: { resource: 'secret', operation: 'generate' },
 		legacy: { resource: 'secret', operation: 'generate' },

@@ -33,6 +33,13 @@ const successPerItem = (_: unknown, requests: unknown[], items: unknown[]) => {
 describeOperation({
 	resource: 'twoFactor',
 	operation: 'disable',
+	editor: {
+		action: 'Disable a two factor method',
+		panels: {
+			current: { fields: ['authenticateWith', 'userId', 'methodId', 'code', 'additionalFields'], required: ['userId', 'code'] },
+			legacy: { fields: ['authenticateWith', 'userId', 'code'], required: ['userId', 'code'] },
+		},
+	},
 	samples: { current, legacy },
 	// FusionAuth answers 200 without a body (API notes).
 	answersWithBody: false,

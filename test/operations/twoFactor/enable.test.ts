@@ -35,6 +35,13 @@ const inputs: InputCase[] = [
 describeOperation({
 	resource: 'twoFactor',
 	operation: 'enable',
+	editor: {
+		action: 'Enable a two factor method',
+		panels: {
+			current: { fields: ['authenticateWith', 'userId', 'method', 'code', 'secret', 'secretEncoding', 'additionalFields'], required: ['userId', 'code', 'secret'] },
+			legacy: { fields: ['authenticateWith', 'userId', 'code', 'delivery', 'secret'], required: ['userId', 'code', 'secret'] },
+		},
+	},
 	samples: { current, legacy },
 	// A further method is answered 200 without a body (API notes: `{recoveryCodes?}`).
 	answersWithBody: false,

@@ -26,6 +26,12 @@ const withMethod = (code: string) => (request: RecordedRequest): Reply => {
 describeOperation({
 	resource: 'twoFactor',
 	operation: 'removeAll',
+	editor: {
+		action: 'Remove all two factor methods of a user',
+		panels: {
+			current: { fields: ['userId'], required: ['userId'] },
+		},
+	},
 	samples: { current: { resource: 'twoFactor', operation: 'removeAll', userId: USER_ID } },
 	// Its first request reads the user, which FusionAuth always answers with a body.
 	answersWithBody: true,

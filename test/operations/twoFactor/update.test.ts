@@ -8,6 +8,12 @@ const parameters = { resource: 'twoFactor', operation: 'update', userId: USER_ID
 describeOperation({
 	resource: 'twoFactor',
 	operation: 'update',
+	editor: {
+		action: 'Update the name of a two factor method',
+		panels: {
+			current: { fields: ['userId', 'methodId', 'name'], required: ['userId', 'methodId', 'name'] },
+		},
+	},
 	samples: { current: parameters },
 	// FusionAuth answers 200 without a body (API notes).
 	answersWithBody: false,

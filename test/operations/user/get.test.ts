@@ -26,6 +26,13 @@ function derived(name: string, user: IDataObject, enabled: boolean, methods: IDa
 describeOperation({
 	resource: 'user',
 	operation: 'get',
+	editor: {
+		action: 'Get a user',
+		panels: {
+			current: { fields: ['userId'], required: ['userId'] },
+			legacy: { fields: ['userId'], required: ['userId'] },
+		},
+	},
 	samples: {
 		current: { ...GET, userId: USER_ID },
 		legacy: { ...GET, userId: USER_ID },

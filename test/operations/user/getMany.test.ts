@@ -107,6 +107,13 @@ const serverSideFilter: Array<['current' | 'legacy', string, string, string]> = 
 describeOperation({
 	resource: 'user',
 	operation: 'getMany',
+	editor: {
+		action: 'Get many users by two factor status',
+		panels: {
+			current: { fields: ['twoFactorStatus', 'returnAll', 'limit', 'additionalFields'], required: [] },
+			legacy: { fields: ['twoFactorStatus', 'returnAll', 'limit', 'additionalFields'], required: [] },
+		},
+	},
 	// LEAKY_USER has a method: found as any user, and as an enrolled one by twoFactorEnabled (legacy).
 	samples: {
 		current: getMany({ twoFactorStatus: 'any', returnAll: true }),
