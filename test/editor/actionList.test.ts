@@ -3,7 +3,10 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import { loadedPackage, NODE_TYPE } from '../harness/n8n';
 import { panelActions } from './actionList';
+import { operationTables } from '../operations/table';
 import { ACTIONS } from './expected';
+
+const RESOURCES = ['twoFactor', 'secret', 'code', 'recoveryCode', 'login', 'user'];
 
 const description = (): INodeTypeDescription => loadedPackage().nodes[NODE_TYPE].description;
 const toolDescription = (): INodeTypeDescription => ({ ...description(), name: `${description().name}Tool` });
@@ -41,7 +44,7 @@ describe('the selectors', () => {
 	test('one Resource selector, with every resource', () => {
 		const selectors = description().properties.filter((property) => property.name === 'resource');
 		expect(selectors).toHaveLength(1);
-		expect(shown(description(), 'resource', {})).toEqual(['twoFactor', 'secret', 'code', 'recoveryCode', 'login', 'user']);
+		expect(shown(description(), 'resource', {})).toEqual(RESOURCES);
 	});
 
 	test('each API version and variant shows its own operations, or a notice where it has none', () => {
@@ -49,31 +52,15 @@ describe('the selectors', () => {
 			node.properties
 				.filter((property) => property.type === 'notice' && NodeHelpers.displayParameter(values, property, null, node))
 				.map((property) => property.displayName);
-		const expected: Record<string, Record<string, string[]>> = {
-			current: {
-				twoFactor: ['enable', 'disable', 'removeAll', 'update'],
-				secret: ['generate'],
-				code: ['send', 'sendForLogin', 'generateTotp'],
-				recoveryCode: ['generate', 'get'],
-				login: ['start', 'complete', 'getStatus'],
-				user: ['get', 'getMany'],
-			},
-			legacy: {
-				twoFactor: ['enable', 'disable'],
-				secret: ['generate'],
-				code: ['send', 'sendForLogin', 'generateTotp'],
-				recoveryCode: [],
-				login: [],
-				user: ['get', 'getMany'],
-			},
-		};
-		for (const [apiVersion, byResource] of Object.entries(expected)) {
-			for (const [resource, operations] of Object.entries(byResource)) {
+		// Each operation's table says which API versions have it (its panels) and whether agents may use it.
+		const tables = operationTables();
+		for (const apiVersion of ['current', 'legacy'] as const) {
+			for (const resource of RESOURCES) {
+				const ofResource = tables.filter((table) => table.resource === resource && table.editor.panels[apiVersion] !== undefined);
+				const operations = ofResource.map((table) => table.operation);
+				const forTools = ofResource.filter((table) => table.agentOutput !== undefined).map((table) => table.operation);
 				const values = { apiVersion, resource };
 				expect(shown(description(), 'operation', values)).toEqual(operations);
-				// Agents get nothing that makes or hands out a second factor (test/security/agents.test.ts).
-				const notForAgents = ['twoFactor.enable', 'twoFactor.removeAll', 'secret.generate', 'code.generateTotp', 'recoveryCode.generate', 'recoveryCode.get', 'login.complete'];
-				const forTools = operations.filter((operation) => !notForAgents.includes(`${resource}.${operation}`));
 				expect(shown(toolDescription(), 'operation', values)).toEqual(forTools);
 				if (operations.length === 0) {
 					expect(notices(description(), values)).toEqual([expect.stringContaining('needs FusionAuth 1.26 or later')]);

@@ -28,9 +28,10 @@ import { useRecordingServer } from '../harness/lifecycle';
 import type { RunResult } from '../harness/n8n';
 import { loadedPackage, NODE_TYPE, runNode } from '../harness/n8n';
 import type { RecordedRequest, Reply } from '../harness/recordingServer';
+import { documentedAnswer } from '../harness/recordingServer';
 import type { WireRequest } from '../harness/wire';
 import { onTheWire } from '../harness/wire';
-import { ACCESS_TOKEN, API_KEY, JWT, POISONED_ANSWER, TENANT_ID } from './support';
+import { ACCESS_TOKEN, API_KEY, JWT, POISONED_ANSWER, TENANT_ID, USER_ID } from './support';
 
 export type ApiVersion = 'current' | 'legacy';
 
@@ -129,6 +130,11 @@ export interface OperationTable {
 	outputs?: OutputCase[];
 	errors?: ErrorCase[];
 	statuses?: StatusCase[];
+	/**
+	 * It needs the user itself, not only the ID (User > Get, Remove All): looked up By Email,
+	 * Username or Login ID, the user FusionAuth answered with is used, and not retrieved again.
+	 */
+	usesLookedUpUser?: boolean;
 	/** Tests of this operation that fit no table. */
 	more?: (server: ReturnType<typeof useRecordingServer>) => void;
 }
@@ -385,6 +391,53 @@ export function describeOperation(table: OperationTable): void {
 		}
 
 		const samples = Object.entries(table.samples) as Array<[ApiVersion, INodeParameters]>;
+
+		// Every operation that takes the user with the API key takes it as a resource locator.
+		const takesUser = operation?.properties.some((property) => property.name === 'userId' && property.type === 'resourceLocator') ?? false;
+		const userSamples = samples.filter(([, parameters]) => typeof parameters.userId === 'string' && parameters.authenticateWith !== 'jwt');
+		if (takesUser) {
+			describe('the user picker', () => {
+				test('has a sample that names the user by ID', () => {
+					expect(userSamples.length).toBeGreaterThan(0);
+				});
+				const plainRun = async (apiVersion: ApiVersion, parameters: INodeParameters) => {
+					server.reset();
+					server.respondWith(userLookups);
+					const result = await runOperation(server.url, apiVersion, { ...parameters, userId: USER_ID });
+					expect(result.error).toBeUndefined();
+					return { requests: server.requests.map(onTheWire), output: result.output.map((item) => item.json) };
+				};
+				test.each(userSamples)('%s: By ID and From List send exactly what a plain-string User ID sends', async (apiVersion, parameters) => {
+					const plain = await plainRun(apiVersion, parameters);
+					expect(plain.requests.length).toBeGreaterThan(0);
+					for (const mode of ['id', 'list']) {
+						server.reset();
+						const result = await runOperation(server.url, apiVersion, { ...parameters, userId: { __rl: true, mode, value: ` ${USER_ID} ` } });
+						expect(result.error).toBeUndefined();
+						expect(server.requests.map(onTheWire)).toEqual(plain.requests);
+						expect(result.output.map((item) => item.json)).toEqual(plain.output);
+					}
+				});
+				test.each(userSamples)('%s: By Email, By Username and By Login ID look the user up first, then send the same', async (apiVersion, parameters) => {
+					const plain = await plainRun(apiVersion, parameters);
+					for (const [mode, value, query] of [
+						['email', 'Jane.Doe@example.com', 'email=Jane.Doe%40example.com'],
+						['username', ' jane ', 'username=jane'],
+						['loginId', LOOKUP_EMAIL, 'loginId=jane.doe%40example.com'],
+					]) {
+						server.reset();
+						const result = await runOperation(server.url, apiVersion, { ...parameters, userId: { __rl: true, mode, value } });
+						expect(result.error).toBeUndefined();
+						const [lookup, ...rest] = server.requests.map(onTheWire);
+						expect(lookup).toEqual({ method: 'GET', url: `/api/user?${query}`, authorization: API_KEY, tenantId: TENANT_ID, contentType: undefined, body: undefined });
+						const retrieveUser = (request: WireRequest) => request.method === 'GET' && request.url === `/api/user/${USER_ID}`;
+						expect(rest).toEqual(table.usesLookedUpUser ? plain.requests.filter((request) => !retrieveUser(request)) : plain.requests);
+						if (table.usesLookedUpUser) expect(plain.requests.filter(retrieveUser)).toHaveLength(1);
+						expect(result.output.map((item) => item.json)).toEqual(plain.output);
+					}
+				});
+			});
+		}
 		describe('what every operation must do', () => {
 			if (table.sendsNoRequest) {
 				test.each(samples)('%s: sends nothing', async (apiVersion, parameters) => {
@@ -461,6 +514,20 @@ export function describeOperation(table: OperationTable): void {
 	});
 }
 
+const LOOKUP_EMAIL = 'jane.doe@example.com';
+const LOOKED_UP_USER = { id: USER_ID, email: LOOKUP_EMAIL, username: 'jane', twoFactor: { methods: [] } };
+
+/** FusionAuth's GET /api/user?email=|username=|loginId=: Jane, or an empty 404; else the documented answers. */
+function userLookups(request: RecordedRequest): Reply {
+	if (request.method === 'GET' && request.path === '/api/user') {
+		const wanted = (request.query.email ?? request.query.username ?? request.query.loginId)?.toLowerCase();
+		return wanted === LOOKUP_EMAIL || wanted === 'jane' ? { status: 200, body: { user: LOOKED_UP_USER } } : { status: 404 };
+	}
+	// The same user when retrieved by ID, so that both ways can be compared.
+	if (request.method === 'GET' && request.path === `/api/user/${USER_ID}`) return { status: 200, body: { user: LOOKED_UP_USER } };
+	return documentedAnswer(request);
+}
+
 /** FusionAuth's 400: field errors and general errors (API notes, "Errors"). */
 const VALIDATION_ERRORS = {
 	fieldErrors: { code: [{ code: '[blank]code', message: 'You must specify the [code] property.' }] },
@@ -498,6 +565,8 @@ const LOGIN_PAGE = '<html><head><title>Sign in to the proxy</title></head><body>
  * expectations come from here.
  */
 export function operationTables(): OperationTable[] {
+	// A file is read once: requiring it again would not run describeOperation again.
+	if (tablesRead !== undefined) return tablesRead;
 	const collected: OperationTable[] = [];
 	const global = globalThis as Record<symbol, OperationTable[] | undefined>;
 	global[COLLECTING] = collected;
@@ -512,5 +581,8 @@ export function operationTables(): OperationTable[] {
 		delete global[COLLECTING];
 	}
 	const order = (table: OperationTable) => operations.findIndex((entry) => entry.resource === table.resource && entry.option.value === table.operation);
-	return collected.sort((a, b) => order(a) - order(b));
+	tablesRead = collected.sort((a, b) => order(a) - order(b));
+	return tablesRead;
 }
+
+let tablesRead: OperationTable[] | undefined;

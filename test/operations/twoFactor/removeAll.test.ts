@@ -26,6 +26,7 @@ const withMethod = (code: string) => (request: RecordedRequest): Reply => {
 describeOperation({
 	resource: 'twoFactor',
 	operation: 'removeAll',
+	usesLookedUpUser: true,
 	editor: {
 		action: 'Remove all two factor methods of a user',
 		panels: {

@@ -26,6 +26,7 @@ function derived(name: string, user: IDataObject, enabled: boolean, methods: IDa
 describeOperation({
 	resource: 'user',
 	operation: 'get',
+	usesLookedUpUser: true,
 	editor: {
 		action: 'Get a user',
 		panels: {

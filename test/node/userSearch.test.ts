@@ -3,7 +3,7 @@ import type { INodeListSearchResult, INodeType } from 'n8n-workflow';
 import { useRecordingServer } from '../harness/lifecycle';
 import { listSearch } from '../harness/listSearch';
 import { loadedPackage, NODE_TYPE, TestNodeTypes } from '../harness/n8n';
-import { API_KEY, TENANT_ID, wire } from './support';
+import { API_KEY, TENANT_ID, wire } from '../operations/support';
 
 const server = useRecordingServer({ status: 200, body: { total: 0, users: [] } });
 

@@ -1,13 +1,10 @@
-import type { INodeParameters } from 'n8n-workflow';
-
 import { useRecordingServer } from '../harness/lifecycle';
 import type { RecordedRequest, Reply } from '../harness/recordingServer';
 import { documentedAnswer } from '../harness/recordingServer';
-import { API_KEY, outputJson, runAgainst, TENANT_ID, USER_ID, visibleText, wire } from './support';
+import { API_KEY, outputJson, runAgainst, USER_ID, visibleText } from '../operations/support';
 
 const EMAIL = 'jane.doe@example.com';
 const USERNAME = 'jane';
-const SECRET = 'aGVsbG8gd29ybGQgc2VjcmV0IQ==';
 
 /** FusionAuth's GET /api/user?email=|username=|loginId=: Jane, or an empty 404. */
 function lookups(request: RecordedRequest): Reply {
@@ -25,70 +22,8 @@ const server = useRecordingServer(lookups);
 
 const locator = (mode: string, value: string) => ({ __rl: true, mode, value });
 
-/** Every operation that takes the user with the API key, in both API versions where it has them. */
-const userOperations: Array<[string, INodeParameters]> = [
-	['current twoFactor.enable', { resource: 'twoFactor', operation: 'enable', method: 'authenticator', code: '123456', secret: SECRET }],
-	['current twoFactor.disable', { resource: 'twoFactor', operation: 'disable', methodId: '2KSZ', code: '123456' }],
-	['current twoFactor.update', { resource: 'twoFactor', operation: 'update', methodId: '2KSZ', name: 'Work phone' }],
-	['current code.send', { resource: 'code', operation: 'send', purpose: 'enable', method: 'email', email: EMAIL }],
-	['current recoveryCode.generate', { resource: 'recoveryCode', operation: 'generate' }],
-	['current recoveryCode.get', { resource: 'recoveryCode', operation: 'get' }],
-	['current login.start', { resource: 'login', operation: 'start', startBy: 'userId' }],
-	['current login.getStatus', { resource: 'login', operation: 'getStatus' }],
-	['current user.get', { resource: 'user', operation: 'get' }],
-	['legacy twoFactor.enable', { apiVersion: 'legacy', resource: 'twoFactor', operation: 'enable', code: '123456', delivery: 'None', secret: SECRET }],
-	['legacy twoFactor.disable', { apiVersion: 'legacy', resource: 'twoFactor', operation: 'disable', code: '123456' }],
-	['legacy code.send', { apiVersion: 'legacy', resource: 'code', operation: 'send', sendTo: 'user' }],
-	['legacy user.get', { apiVersion: 'legacy', resource: 'user', operation: 'get' }],
-];
-
-/** The one request a saved workflow with a plain-string userId sends. */
-async function plainStringRequest(parameters: INodeParameters) {
-	server.reset();
-	const result = await runAgainst(server, { ...parameters, userId: USER_ID });
-	expect(result.error).toBeUndefined();
-	expect(server.requests).toHaveLength(1);
-	return { request: wire(server.requests[0]), output: outputJson(result) };
-}
-
-describe('the user as a resource locator, on every operation that takes one', () => {
-	test.each(userOperations)('%s: By ID and From List send exactly what a plain-string userId sends', async (_name, parameters) => {
-		const plain = await plainStringRequest(parameters);
-		for (const mode of ['id', 'list']) {
-			server.reset();
-			const result = await runAgainst(server, { ...parameters, userId: locator(mode, ` ${USER_ID} `) });
-			expect(result.error).toBeUndefined();
-			expect(server.requests.map(wire)).toEqual([plain.request]);
-			expect(outputJson(result)).toEqual(plain.output);
-		}
-	});
-
-	test.each(userOperations)('%s: By Email, By Username and By Login ID look the user up first, then send the same request', async (_name, parameters) => {
-		const plain = await plainStringRequest(parameters);
-		const lookedUp: Array<[string, string, Record<string, string>]> = [
-			['email', 'Jane.Doe@example.com', { email: 'Jane.Doe@example.com' }],
-			['username', ' jane ', { username: 'jane' }],
-			['loginId', EMAIL, { loginId: EMAIL }],
-		];
-		for (const [mode, value, query] of lookedUp) {
-			server.reset();
-			const result = await runAgainst(server, { ...parameters, userId: locator(mode, value) });
-			expect(result.error).toBeUndefined();
-			const lookup = { method: 'GET', path: '/api/user', query, authorization: API_KEY, tenantId: TENANT_ID };
-			if (parameters.resource === 'user') {
-				// User > Get outputs the user the lookup returned: FusionAuth is not asked twice.
-				expect(server.requests.map(wire)).toEqual([lookup]);
-				expect(outputJson(result)).toEqual([
-					{ id: USER_ID, email: EMAIL, username: USERNAME, twoFactor: { methods: [] }, twoFactorEnabled: false, twoFactorMethods: [] },
-				]);
-			} else {
-				expect(server.requests.map(wire)).toEqual([lookup, plain.request]);
-				expect(outputJson(result)).toEqual(plain.output);
-			}
-		}
-	});
-});
-
+// Each operation's table checks By ID, From List, By Email, By Username and By Login ID on its
+// own request (test/operations/table.ts, "the user picker"). Here: what the locator does wherever it is.
 describe('lookups that fail', () => {
 	const getUser = { resource: 'user', operation: 'get' };
 
