@@ -30,8 +30,9 @@ import { PACED_BATCHING } from './shared';
 
 const REPO = path.resolve(__dirname, '..', '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { DEFAULT_CONCURRENCY } = require(path.join(REPO, 'dist/nodes/FusionAuthTwoFactor/actions/operations.js')) as {
+const { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } = require(path.join(REPO, 'dist/nodes/FusionAuthTwoFactor/actions/options.js')) as {
 	DEFAULT_CONCURRENCY: number;
+	MAX_CONCURRENCY: number;
 };
 
 function flag(name: string, fallback: string): string {
@@ -45,7 +46,6 @@ const RUNS = Number(flag('runs', '3'));
 const VERSIONS = flag('versions', TARGETS.map((target) => target.version).join(',')).split(',');
 const OUT = path.resolve(REPO, flag('out', 'bench/results.md'));
 const LATENCIES = [0, 20];
-const MAX_CONCURRENCY = 500;
 
 type RunnerId = 'node1' | 'nodeDefault' | 'node500' | 'http' | 'httpCredential' | 'httpPaced';
 
