@@ -4,7 +4,7 @@
  * generateKey, retrieveJsonWebKeySet), and its deliveries checked as a receiver sees them, with
  * signatures verified by `jose`.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 
 import FusionAuthClient from '@fusionauth/typescript-client';
 import type ClientResponse from '@fusionauth/typescript-client/build/src/ClientResponse';
@@ -148,6 +148,17 @@ describe('Key Master keys and the JWKS, through generateKey and retrieveJsonWebK
 		expect(JSON.stringify(keys)).not.toContain(String(hmac?.secret));
 		for (const key of keys) expect(key).not.toHaveProperty('d');
 	});
+
+	test.each([
+		['RS256', 'RSA'],
+		['ES384', 'EC'],
+	])('a %s key is published as a %s JWK with its alg, kid and use, the same public key the Key API shows', async (algorithm, kty) => {
+		const key = (await client.generateKey(null as unknown as string, { key: { algorithm: algorithm as never, name: algorithm } })).response.key;
+		const [jwk] = (await client.retrieveJsonWebKeySet()).response.keys ?? [];
+		expect(jwk).toMatchObject({ kty, alg: algorithm, kid: key?.kid, use: 'sig' });
+		const fromJwk = createPublicKey({ key: jwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+		expect(fromJwk).toBe(createPublicKey(String(key?.publicKey)).export({ type: 'spki', format: 'pem' }));
+	});
 });
 
 describe('event delivery', () => {
@@ -227,21 +238,38 @@ describe('event delivery', () => {
 		expect(sim.webhooks.deliveries.map((attempt) => attempt.attempt)).toEqual([1, 2, 3, 4]);
 	});
 
-	test.each(['HS256', 'RS256', 'ES256'])('signed with a %s key: X-FusionAuth-Signature-JWT verifies and hashes the raw body', async (algorithm) => {
+	async function signedDelivery(algorithm: string) {
 		sim.webhooks.enableEvents(['user.two-factor.method.remove']);
 		const key = (await client.generateKey(null as unknown as string, { key: { algorithm: algorithm as never, name: algorithm } })).response.key;
 		await webhook({ signatureConfiguration: { enabled: true, signingKeyId: key?.id } });
 		await client.disableTwoFactor(alice.id, '2KSZ', code(DEMO_AUTHENTICATOR_SECRET));
 		await sim.webhooks.idle();
+		expect(receiver.requests).toHaveLength(1);
 		const [request] = receiver.requests;
-		const token = String(request.headers['x-fusionauth-signature-jwt']);
-		expect(decodeProtectedHeader(token)).toMatchObject({ alg: algorithm, kid: key?.kid });
-		const verified =
-			algorithm === 'HS256'
-				? await jwtVerify(token, new TextEncoder().encode(String(key?.secret)))
-				: await jwtVerify(token, createLocalJWKSet({ keys: (await client.retrieveJsonWebKeySet()).response.keys as never }));
-		expect(verified.payload.request_body_sha256).toBe(createHash('sha256').update(request.rawBody).digest('base64'));
-	});
+		return { key, request, token: String(request.headers['x-fusionauth-signature-jwt']) };
+	}
+
+	// Each key type of Key Master with each of its algorithms, checked by jose alone.
+	test.each(['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'])(
+		'signed with a %s key: X-FusionAuth-Signature-JWT verifies against the published JWKS and hashes the raw body',
+		async (algorithm) => {
+			const { key, request, token } = await signedDelivery(algorithm);
+			expect(decodeProtectedHeader(token)).toEqual({ alg: algorithm, typ: 'JWT', kid: key?.kid });
+			const jwks = createLocalJWKSet({ keys: (await client.retrieveJsonWebKeySet()).response.keys as never });
+			const verified = await jwtVerify(token, jwks, { algorithms: [algorithm] });
+			expect(verified.payload).toEqual({ request_body_sha256: createHash('sha256').update(request.rawBody).digest('base64') });
+		},
+	);
+
+	test.each(['HS256', 'HS384', 'HS512'])(
+		'signed with a %s key: X-FusionAuth-Signature-JWT verifies with the secret Key Master shows and hashes the raw body',
+		async (algorithm) => {
+			const { key, request, token } = await signedDelivery(algorithm);
+			expect(decodeProtectedHeader(token)).toEqual({ alg: algorithm, typ: 'JWT', kid: key?.kid });
+			const verified = await jwtVerify(token, new TextEncoder().encode(String(key?.secret)), { algorithms: [algorithm] });
+			expect(verified.payload).toEqual({ request_body_sha256: createHash('sha256').update(request.rawBody).digest('base64') });
+		},
+	);
 
 	test('a webhook with basic auth sends it', async () => {
 		sim.webhooks.enableEvents(['user.two-factor.method.remove']);

@@ -9,9 +9,14 @@
  *
  * Guesses where the documentation is silent: the validation codes ([blank]webhook.url, ...), the
  * pause between retries (configurable), and the `name` given to tenants.
+ *
+ * The signature JWT and the published keys are made by the jose library (RFC 7515 / RFC 7517), so
+ * the simulator holds no JWT code of its own.
  */
-import { createHash, createHmac, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+
+import { exportJWK, SignJWT } from 'jose';
 
 export interface FeatureRequest {
 	body: Record<string, unknown> | undefined;
@@ -31,7 +36,7 @@ export interface FeatureRoute {
 	endpoint: string;
 	auth: 'key' | 'none';
 	json: 'required' | 'optional' | 'none';
-	handle(request: FeatureRequest): FeatureReply;
+	handle(request: FeatureRequest): FeatureReply | Promise<FeatureReply>;
 }
 
 export interface DeliveryAttempt {
@@ -89,8 +94,9 @@ export interface WebhookOptions {
 }
 
 interface KeyRecord extends SimKey {
+	/** RSA and EC keys only. */
 	privateKey?: KeyObject;
-	jwk?: Record<string, unknown>;
+	publicKeyObject?: KeyObject;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -165,11 +171,11 @@ export class WebhookFeature implements SimulatorWebhooks {
 			record = { id, kid, algorithm, type: 'HMAC', name, secret: randomBytes(32).toString('base64') };
 		} else if (algorithm.startsWith('RS')) {
 			const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-			record = { id, kid, algorithm, type: 'RSA', name, privateKey: pair.privateKey, publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(), jwk: pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown> };
+			record = { id, kid, algorithm, type: 'RSA', name, privateKey: pair.privateKey, publicKeyObject: pair.publicKey, publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
 		} else {
 			const curve = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' }[algorithm as 'ES256'];
 			const pair = generateKeyPairSync('ec', { namedCurve: curve });
-			record = { id, kid, algorithm, type: 'EC', name, privateKey: pair.privateKey, publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(), jwk: pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown> };
+			record = { id, kid, algorithm, type: 'EC', name, privateKey: pair.privateKey, publicKeyObject: pair.publicKey, publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
 		}
 		this.keys.set(id, record);
 		return this.renderKey(record) as unknown as SimKey;
@@ -317,9 +323,9 @@ export class WebhookFeature implements SimulatorWebhooks {
 	}
 
 	private renderKey(key: KeyRecord): Record<string, unknown> {
-		const { privateKey, jwk, ...shown } = key;
+		const { privateKey, publicKeyObject, ...shown } = key;
 		void privateKey;
-		void jwk;
+		void publicKeyObject;
 		return { ...shown, insertInstant: this.options.now() };
 	}
 
@@ -337,10 +343,11 @@ export class WebhookFeature implements SimulatorWebhooks {
 		return key === undefined ? { status: 404 } : { status: 200, body: { key: this.renderKey(key) } };
 	}
 
-	private jwks(): FeatureReply {
-		const keys = [...this.keys.values()]
-			.filter((key) => key.jwk !== undefined)
-			.map((key) => ({ ...key.jwk, alg: key.algorithm, kid: key.kid, use: 'sig' }));
+	private async jwks(): Promise<FeatureReply> {
+		const published = [...this.keys.values()].filter((key) => key.publicKeyObject !== undefined);
+		const keys = await Promise.all(
+			published.map(async (key) => ({ ...(await exportJWK(key.publicKeyObject as KeyObject)), alg: key.algorithm, kid: key.kid, use: 'sig' })),
+		);
 		return { status: 200, body: { keys } };
 	}
 
@@ -360,19 +367,17 @@ export class WebhookFeature implements SimulatorWebhooks {
 		}
 	}
 
-	private signature(webhook: Record<string, unknown>, raw: string): string | undefined {
+	/** `X-FusionAuth-Signature-JWT`: the Base64 SHA-256 of the raw body, signed with the webhook's key, named by its kid. */
+	private async signature(webhook: Record<string, unknown>, raw: string): Promise<string | undefined> {
 		const config = webhook.signatureConfiguration;
 		if (!isObject(config) || config.enabled !== true) return undefined;
 		const key = this.keys.get(String(config.signingKeyId).toLowerCase());
 		if (key === undefined) return undefined;
-		const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-		const signed = `${encode({ alg: key.algorithm, typ: 'JWT', kid: key.kid })}.${encode({ request_body_sha256: createHash('sha256').update(raw).digest('base64') })}`;
-		const digest = `sha${key.algorithm.slice(2)}`;
-		let signature: Buffer;
-		if (key.type === 'HMAC') signature = createHmac(digest, Buffer.from(String(key.secret), 'utf8')).update(signed).digest();
-		else if (key.type === 'EC') signature = sign(digest, Buffer.from(signed), { key: key.privateKey as KeyObject, dsaEncoding: 'ieee-p1363' });
-		else signature = sign(digest, Buffer.from(signed), key.privateKey as KeyObject);
-		return `${signed}.${signature.toString('base64url')}`;
+		// An HMAC key signs with the bytes of its secret as Key Master shows it (not Base64-decoded).
+		const signingKey = key.type === 'HMAC' ? new TextEncoder().encode(String(key.secret)) : (key.privateKey as KeyObject);
+		return new SignJWT({ request_body_sha256: createHash('sha256').update(raw).digest('base64') })
+			.setProtectedHeader({ alg: key.algorithm, typ: 'JWT', kid: key.kid })
+			.sign(signingKey);
 	}
 
 	private async deliver(webhook: Record<string, unknown>, event: Record<string, unknown>, generation: number): Promise<void> {
@@ -382,7 +387,7 @@ export class WebhookFeature implements SimulatorWebhooks {
 		if (typeof webhook.httpAuthenticationUsername === 'string' && webhook.httpAuthenticationUsername !== '') {
 			headers.Authorization = `Basic ${Buffer.from(`${webhook.httpAuthenticationUsername}:${String(webhook.httpAuthenticationPassword ?? '')}`).toString('base64')}`;
 		}
-		const signature = this.signature(webhook, raw);
+		const signature = await this.signature(webhook, raw);
 		if (signature !== undefined) headers['X-FusionAuth-Signature-JWT'] = signature;
 		const timeout = Number(webhook.connectTimeout ?? 1000) + Number(webhook.readTimeout ?? 2000);
 		for (let attempt = 1; attempt <= 1 + RETRIES; attempt++) {
