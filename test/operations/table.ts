@@ -15,7 +15,6 @@
 import { FusionAuthClient } from '@fusionauth/typescript-client';
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeParameters, INodeTypeDescription } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
-
 import { readdirSync } from 'fs';
 import path from 'path';
 
@@ -23,7 +22,7 @@ import { findOperation, operations } from '../../dist/nodes/FusionAuthTwoFactor/
 import type { FusionAuthOperation } from '../../dist/nodes/FusionAuthTwoFactor/actions/operation';
 import { collectChoices, collectDisplayNames, ItemParameters } from '../../dist/nodes/FusionAuthTwoFactor/helpers/parameters';
 import type { FusionAuthRequest } from '../../dist/nodes/FusionAuthTwoFactor/transport/request';
-import { oneItemEach } from '../harness/expectations';
+import { failures, oneItemEach } from '../harness/expectations';
 import { useRecordingServer } from '../harness/lifecycle';
 import type { RunResult } from '../harness/n8n';
 import { loadedPackage, NODE_TYPE, runNode } from '../harness/n8n';
@@ -32,6 +31,9 @@ import { documentedAnswer } from '../harness/recordingServer';
 import type { WireRequest } from '../harness/wire';
 import { onTheWire } from '../harness/wire';
 import { ACCESS_TOKEN, API_KEY, JWT, POISONED_ANSWER, TENANT_ID, USER_ID } from './support';
+
+// The operations' files read failures from here, with the rest of the table's tools.
+export { failures };
 
 export type ApiVersion = 'current' | 'legacy';
 
@@ -156,17 +158,6 @@ export async function runOperation(
 		onError: options.onError,
 		nodeType: options.tool ? TOOL_TYPE : undefined,
 	});
-}
-
-/** The error each item failed with: the one that stopped the run, or each error item's. */
-export function failures(result: RunResult): Array<{ message: string; description: string }> {
-	if (result.error) return [{ message: result.error.message, description: String(result.error.description ?? '') }];
-	return result.output
-		.filter((item) => item.json.error !== undefined)
-		.map((item) => ({
-			message: String(item.json.error),
-			description: String(((item.json.details as IDataObject | undefined)?.description as string | undefined) ?? ''),
-		}));
 }
 
 function matches(actual: string, expected: string | RegExp): void {

@@ -1,4 +1,4 @@
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
 import type { RunOptions, RunResult } from '../harness/n8n';
 import { runNode } from '../harness/n8n';
@@ -23,15 +23,7 @@ export async function runAt(
 }
 
 /** The error each item failed with (Continue On Fail: the error items; else the one that stopped the run). */
-export function errors(result: RunResult): Array<{ message: string; description: string }> {
-	if (result.error) return [{ message: result.error.message, description: String(result.error.description ?? '') }];
-	return result.output
-		.filter((item) => item.json.error !== undefined)
-		.map((item) => ({
-			message: String(item.json.error),
-			description: String(((item.json.details as IDataObject | undefined)?.description as string | undefined) ?? ''),
-		}));
-}
+export { failures as errors } from '../harness/expectations';
 
 /** An operation the node offers, with parameters that pass its own checks. */
 export interface Case {

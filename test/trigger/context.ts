@@ -14,8 +14,15 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { FusionAuthApi } from '../../dist/credentials/FusionAuthApi.credentials';
 import { loadPackage } from '../harness/package';
+
+type Authenticate = (credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
+
+/** The credential's own `authenticate`, from the package as n8n loads it. */
+async function authenticate(credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	const credential = loadPackage().credentials.fusionAuthApi;
+	return await (credential.authenticate as Authenticate).call(credential, credentials, options);
+}
 
 export const TRIGGER_TYPE = 'n8n-nodes-fusionauth.fusionAuthTwoFactorTrigger';
 
@@ -87,7 +94,7 @@ function helpers(state: Shared) {
 		httpRequest: async (options: IHttpRequestOptions) => await send(state, options),
 		httpRequestWithAuthentication: async (type: string, options: IHttpRequestOptions) => {
 			if (type !== 'fusionAuthApi') throw new Error(`unexpected credential type ${type}`);
-			return await send(state, await new FusionAuthApi().authenticate(state.credential, options));
+			return await send(state, await authenticate(state.credential, options));
 		},
 	};
 }
