@@ -109,7 +109,7 @@ describeOperation({
 		{
 			name: 'one code per item, each from its own secret',
 			parameters: { ...GENERATE_TOTP, secret: '={{ $json.secret }}', secretEncoding: 'base32', additionalFields: { time: '1970-01-01T00:00:59Z' } },
-			items: [{ secret: RFC_KEY_BASE32 }, { secret: encodeBase32(Buffer.from('another secret key!!')) }],
+			items: [{ secret: RFC_KEY_BASE32 }, { secret: Secret.fromHex(Buffer.from('another secret key!!').toString('hex')).base32 }],
 			output: (output, _, items) => {
 				expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 				expect(output[0].code).toBe('287082');
