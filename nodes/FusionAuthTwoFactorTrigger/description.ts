@@ -59,7 +59,7 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'Signature',
 				value: 'signature',
 				description:
-					'FusionAuth signs each event with a Key Master key (X-FusionAuth-Signature-JWT, FusionAuth 1.48+): HMAC with the secret given here, or RSA, EC or EdDSA with the public key from the server\'s published JSON Web Key Set',
+					'FusionAuth signs each event with a Key Master key (X-FusionAuth-Signature-JWT, FusionAuth 1.48+): HMAC with the secret given here, or RSA, EC or Ed25519 with the public key from the server\'s published JSON Web Key Set',
 			},
 			{
 				name: 'Basic Auth',
@@ -101,7 +101,7 @@ export const triggerProperties: INodeProperties[] = [
 		typeOptions: { password: true },
 		default: '',
 		description:
-			'With an HMAC signing key: its secret, as Key Master shows it. Leave empty for an RSA, EC or EdDSA key: its public key is read from the server\'s published JSON Web Key Set.',
+			'With an HMAC signing key: its secret, as Key Master shows it. Leave empty for an RSA, EC or Ed25519 key: its public key is read from the server\'s published JSON Web Key Set.',
 		displayOptions: { show: { verification: ['signature'] } },
 	},
 	{

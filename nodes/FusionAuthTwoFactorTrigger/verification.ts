@@ -48,18 +48,20 @@ export function verifyBasicAuth(headers: Headers, username: string, password: st
 // --- signed webhooks -----------------------------------------------------------------------
 
 const HMAC_ALGORITHMS: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
-const ASYMMETRIC_ALGORITHMS: Record<string, { digest: string | null; key: string; curve?: string; pss?: boolean }> = {
-	RS256: { digest: 'sha256', key: 'rsa' },
-	RS384: { digest: 'sha384', key: 'rsa' },
-	RS512: { digest: 'sha512', key: 'rsa' },
-	PS256: { digest: 'sha256', key: 'rsa', pss: true },
-	PS384: { digest: 'sha384', key: 'rsa', pss: true },
-	PS512: { digest: 'sha512', key: 'rsa', pss: true },
-	ES256: { digest: 'sha256', key: 'ec', curve: 'prime256v1' },
-	ES384: { digest: 'sha384', key: 'ec', curve: 'secp384r1' },
-	ES512: { digest: 'sha512', key: 'ec', curve: 'secp521r1' },
-	// Ed448 keys are checked as the same family as Ed25519 (both EdDSA).
-	EdDSA: { digest: null, key: 'ed25519' },
+const ASYMMETRIC_ALGORITHMS: Record<string, { digest: string | null; keys: string[]; curve?: string; pss?: boolean }> = {
+	RS256: { digest: 'sha256', keys: ['rsa'] },
+	RS384: { digest: 'sha384', keys: ['rsa'] },
+	RS512: { digest: 'sha512', keys: ['rsa'] },
+	PS256: { digest: 'sha256', keys: ['rsa'], pss: true },
+	PS384: { digest: 'sha384', keys: ['rsa'], pss: true },
+	PS512: { digest: 'sha512', keys: ['rsa'], pss: true },
+	ES256: { digest: 'sha256', keys: ['ec'], curve: 'prime256v1' },
+	ES384: { digest: 'sha384', keys: ['ec'], curve: 'secp384r1' },
+	ES512: { digest: 'sha512', keys: ['ec'], curve: 'secp521r1' },
+	// FusionAuth's JWT library names an Ed25519 signature by its curve (its Key Master algorithm
+	// "Ed25519"); RFC 8037's "EdDSA" covers Ed25519 and Ed448 keys alike.
+	Ed25519: { digest: null, keys: ['ed25519'] },
+	EdDSA: { digest: null, keys: ['ed25519', 'ed448'] },
 };
 const PSS_SALT: Record<string, number> = { sha256: 32, sha384: 48, sha512: 64 };
 /** Allowed difference between FusionAuth's clock and n8n's for `exp` and `nbf`. */
@@ -139,8 +141,7 @@ export async function verifySignature(headers: Headers, rawBody: Buffer | undefi
 		if (typeof kid !== 'string' || kid === '') return refuse('the signature JWT has no kid');
 		const key = options.publicKey === undefined ? undefined : await options.publicKey(kid);
 		if (key === undefined) return refuse(`FusionAuth publishes no public key with kid ${JSON.stringify(kid)}`);
-		const keyType = key.asymmetricKeyType === 'ed448' ? 'ed25519' : key.asymmetricKeyType;
-		if (keyType !== spec.key || (spec.curve !== undefined && key.asymmetricKeyDetails?.namedCurve !== spec.curve)) {
+		if (!spec.keys.includes(key.asymmetricKeyType ?? '') || (spec.curve !== undefined && key.asymmetricKeyDetails?.namedCurve !== spec.curve)) {
 			return refuse(`the key with kid ${JSON.stringify(kid)} does not fit the signature's algorithm ${alg}`);
 		}
 		let valid = false;
@@ -148,7 +149,7 @@ export async function verifySignature(headers: Headers, rawBody: Buffer | undefi
 			valid = verify(
 				spec.digest,
 				signedPart,
-				spec.key === 'ec'
+				spec.keys.includes('ec')
 					? { key, dsaEncoding: 'ieee-p1363' }
 					: spec.pss
 						? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PSS_SALT[spec.digest as string] }

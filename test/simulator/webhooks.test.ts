@@ -152,6 +152,7 @@ describe('Key Master keys and the JWKS, through generateKey and retrieveJsonWebK
 	test.each([
 		['RS256', 'RSA'],
 		['ES384', 'EC'],
+		['Ed25519', 'OKP'],
 	])('a %s key is published as a %s JWK with its alg, kid and use, the same public key the Key API shows', async (algorithm, kty) => {
 		const key = (await client.generateKey(null as unknown as string, { key: { algorithm: algorithm as never, name: algorithm } })).response.key;
 		const [jwk] = (await client.retrieveJsonWebKeySet()).response.keys ?? [];
@@ -250,7 +251,7 @@ describe('event delivery', () => {
 	}
 
 	// Each key type of Key Master with each of its algorithms, checked by jose alone.
-	test.each(['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'])(
+	test.each(['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'Ed25519'])(
 		'signed with a %s key: X-FusionAuth-Signature-JWT verifies against the published JWKS and hashes the raw body',
 		async (algorithm) => {
 			const { key, request, token } = await signedDelivery(algorithm);

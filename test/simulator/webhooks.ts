@@ -54,13 +54,13 @@ export interface DeliveryAttempt {
 	time: number;
 }
 
-export type KeyAlgorithm = 'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'ES256' | 'ES384' | 'ES512';
+export type KeyAlgorithm = 'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'ES256' | 'ES384' | 'ES512' | 'Ed25519';
 
 export interface SimKey {
 	id: string;
 	kid: string;
 	algorithm: KeyAlgorithm;
-	type: 'HMAC' | 'RSA' | 'EC';
+	type: 'HMAC' | 'RSA' | 'EC' | 'OKP';
 	name: string;
 	/** HMAC keys only. */
 	secret?: string;
@@ -172,6 +172,10 @@ export class WebhookFeature implements SimulatorWebhooks {
 		} else if (algorithm.startsWith('RS')) {
 			const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
 			record = { id, kid, algorithm, type: 'RSA', name, privateKey: pair.privateKey, publicKeyObject: pair.publicKey, publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+		} else if (algorithm === 'Ed25519') {
+			// Key Master's Ed25519 keys are of type OKP; FusionAuth's JWT library then writes "alg": "Ed25519".
+			const pair = generateKeyPairSync('ed25519');
+			record = { id, kid, algorithm, type: 'OKP', name, privateKey: pair.privateKey, publicKeyObject: pair.publicKey, publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
 		} else {
 			const curve = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' }[algorithm as 'ES256'];
 			const pair = generateKeyPairSync('ec', { namedCurve: curve });
@@ -332,7 +336,7 @@ export class WebhookFeature implements SimulatorWebhooks {
 	private generate(request: FeatureRequest): FeatureReply {
 		const key = request.body?.key;
 		if (!isObject(key)) return fieldError('key', '[missing]key', 'You must specify the [key] property.');
-		const algorithms: KeyAlgorithm[] = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'];
+		const algorithms: KeyAlgorithm[] = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'Ed25519'];
 		if (!algorithms.includes(key.algorithm as KeyAlgorithm)) return fieldError('key.algorithm', '[invalid]key.algorithm', 'The [key.algorithm] property is invalid.');
 		const generated = this.generateKey(key.algorithm as KeyAlgorithm, { id: request.params.keyId, name: typeof key.name === 'string' ? key.name : undefined });
 		return { status: 200, body: { key: generated } };

@@ -105,6 +105,8 @@ beforeAll(async () => {
 		{ ...(await exportJWK(ec.publicKey)), kid: 'ec-1', alg: 'ES256', use: 'sig' },
 		{ ...(await exportJWK(ec384.publicKey)), kid: 'ec-384', alg: 'ES384', use: 'sig' },
 		{ ...(await exportJWK(ed.publicKey)), kid: 'ed-1', alg: 'EdDSA', use: 'sig' },
+		// As FusionAuth publishes a Key Master Ed25519 key: alg named by the curve.
+		{ ...(await exportJWK(ed.publicKey)), kid: 'ed-fa', alg: 'Ed25519', use: 'sig' },
 	]);
 });
 
@@ -142,6 +144,7 @@ describe('signature: good signatures start the workflow with the event', () => {
 		['EC (ES256)', 'ES256', 'ec-1', () => ec.privateKey],
 		['EC (ES384)', 'ES384', 'ec-384', () => ec384.privateKey],
 		['EdDSA (Ed25519)', 'EdDSA', 'ed-1', () => ed.privateKey],
+		['Ed25519, as FusionAuth names it', 'Ed25519', 'ed-fa', () => ed.privateKey],
 	])('%s with the public key its kid names in the server JWKS', async (_name, alg, kid, key) => {
 		const raw = methodRemoved();
 		const state = signatureTrigger(jwks.baseUrl());
