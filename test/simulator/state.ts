@@ -11,7 +11,7 @@ import type { SeedTwoFactorMethod, SeedUser, TwoFactorMethodType } from './demo'
 import { signJwt } from './jwt';
 import type { JwtClaims } from './jwt';
 import { base32Encode, base64Decode, totp } from './totp';
-import type { Generation, OutboxMessage, SearchEngine, SimulatorOptions, SimUser } from './types';
+import type { Generation, OutboxMessage, SearchEngine, SimulatorOptions, SimUser, UserProfile } from './types';
 import { WebhookFeature } from './webhooks';
 
 export interface MethodRecord {
@@ -31,18 +31,7 @@ interface Registration {
 	lastLoginInstant?: number;
 }
 
-export interface UserRecord {
-	id: string;
-	tenantId: string;
-	email?: string;
-	username?: string;
-	firstName?: string;
-	lastName?: string;
-	mobilePhone?: string;
-	password: string;
-	active: boolean;
-	verified: boolean;
-	expiry?: number;
+export interface UserRecord extends UserProfile {
 	insertInstant: number;
 	lastUpdateInstant: number;
 	lastLoginInstant?: number;

@@ -143,8 +143,8 @@ export interface SimTwoFactorMethod {
 	lastUsed?: boolean;
 }
 
-/** A snapshot of a user's whole state, secrets included (what the API never shows). */
-export interface SimUser {
+/** Who a user is: the fields FusionAuth's user holds besides its two factor and login state. */
+export interface UserProfile {
 	id: string;
 	tenantId: string;
 	email?: string;
@@ -156,6 +156,10 @@ export interface SimUser {
 	active: boolean;
 	verified: boolean;
 	expiry?: number;
+}
+
+/** A snapshot of a user's whole state, secrets included (what the API never shows). */
+export interface SimUser extends UserProfile {
 	registrations: string[];
 	methods: SimTwoFactorMethod[];
 	recoveryCodes: string[];
