@@ -1,10 +1,11 @@
 /**
- * `npm run bench`: this node against n8n's HTTP Request node and a plain Node.js loop, side by
- * side in one run, in n8n's execution engine, against a local server with 0 ms and 20 ms latency;
- * then user.getMany over a simulated directory. Prints the figures and writes bench/results.md.
+ * `npm run bench:engine`: this node against n8n's HTTP Request node and a plain Node.js loop, side
+ * by side in one run, in n8n's execution engine, against a local server with 0 ms and 20 ms
+ * latency; then user.getMany over a simulated directory. Prints the figures and writes
+ * bench/engine-results.md (the figures of record come from `npm run bench`, in real n8n).
  *
- * Flags: --items N (default 2000), --users N (default 50000), --out FILE, --only items|users,
- * --full (concurrency 1 with added latency runs all items too; by default it runs
+ * Flags: --items N (default 2000), --users N (default 50000), --runs N (default 3), --out FILE,
+ * --only items|users, --full (concurrency 1 with added latency runs all items too; by default it runs
  * SEQUENTIAL_ITEMS, since one item after another at 20 ms is 20 ms an item whatever the count).
  */
 import type { ChildProcess } from 'child_process';
@@ -44,6 +45,8 @@ const USERS = Number(flag('users', '50000'));
 // Not bench/results.md: that file holds the figures of record, from `npm run bench` in real n8n.
 const OUT = path.resolve(PACKAGE_ROOT, flag('out', 'bench/engine-results.md'));
 const FULL = process.argv.includes('--full');
+/** Runs of each comparison row; the row is the median run, with the range of all runs. */
+const RUNS = Math.max(1, Number(flag('runs', '3')));
 const SEQUENTIAL_ITEMS = 500;
 /** `items` or `users`: run only that half (the report then holds only that half). */
 const ONLY = flag('only', '');
@@ -58,6 +61,16 @@ interface Row {
 	result: ScenarioResult;
 	stats: ServerStats;
 	itemsPerSecond: number;
+	/** Items/s of every run of this row, when it ran more than once. */
+	runs?: number[];
+}
+
+/** Runs a row `runs` times and keeps the median run (by items/s), noting every run's figure. */
+async function medianRun(runs: number, run: () => Promise<Row>): Promise<Row> {
+	const all: Row[] = [];
+	for (let attempt = 0; attempt < runs; attempt++) all.push(await run());
+	all.sort((a, b) => a.itemsPerSecond - b.itemsPerSecond);
+	return { ...all[Math.floor((all.length - 1) / 2)], runs: all.map((row) => row.itemsPerSecond) };
 }
 
 async function runScenario(server: BenchServer, scenario: Scenario, latencyMs: number, items: number): Promise<Row> {
@@ -182,7 +195,7 @@ async function main() {
 				];
 				for (const scenario of scenarios) {
 					const sequential = 'concurrency' in scenario && scenario.concurrency === 1 && latencyMs > 0 && !FULL;
-					rows.push(await runScenario(api, scenario, latencyMs, sequential ? Math.min(ITEMS, SEQUENTIAL_ITEMS) : ITEMS));
+					rows.push(await medianRun(RUNS, async () => await runScenario(api, scenario, latencyMs, sequential ? Math.min(ITEMS, SEQUENTIAL_ITEMS) : ITEMS)));
 				}
 			}
 		}
@@ -223,7 +236,8 @@ function report(rows: Row[], seconds: number): string {
 	lines.push('# Benchmark results', '');
 	lines.push(
 		`Written by \`${['npm run bench:engine', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ')}\` ` +
-			`on ${new Date().toISOString().slice(0, 10)}, ${fixed(seconds)} s in all: one run per row, in n8n's engine in this process tree. ` +
+			`on ${new Date().toISOString().slice(0, 10)}, ${fixed(seconds)} s in all, in n8n's engine in this process tree: ` +
+			`each comparison row is the median of ${RUNS} run${RUNS === 1 ? '' : 's'} (items/s with the range of all runs; the other columns are the median run's), the user directory runs once. ` +
 			'A quick check while changing the node; the figures of record (real n8n, medians of several runs) come from `npm run bench`.',
 		'',
 	);
@@ -256,7 +270,7 @@ function report(rows: Row[], seconds: number): string {
 			lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 			for (const row of rows.filter((entry) => entry.latencyMs === latencyMs && entry.operation === operation)) {
 				lines.push(
-					`| ${row.label} | ${row.items} | ${fixed(row.itemsPerSecond)} | ${row.stats.maxInFlight} | ${row.stats.requests} | ${row.result.errorItems} | ` +
+					`| ${row.label} | ${row.items} | ${fixed(row.itemsPerSecond)}${row.runs && row.runs.length > 1 ? ` (${fixed(Math.min(...row.runs))}-${fixed(Math.max(...row.runs))})` : ''} | ${row.stats.maxInFlight} | ${row.stats.requests} | ${row.result.errorItems} | ` +
 						`${mb(row.result.peakRssBytes)} | ${mb(row.result.baselineRssBytes)} | ${fixed(row.result.ms / 1000, 2)} |`,
 				);
 			}
