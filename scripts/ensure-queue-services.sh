@@ -8,18 +8,10 @@ have_postgres() {
 if command -v redis-server >/dev/null 2>&1 && have_postgres; then
 	exit 0
 fi
-if [ "$(id -u)" -ne 0 ]; then
-	if command -v sudo >/dev/null 2>&1; then
-		SUDO=sudo
-	else
-		echo "Redis or PostgreSQL is missing and this user cannot install packages: run 'apt-get install redis-server postgresql' as root" >&2
-		exit 1
-	fi
-else
-	SUDO=
-fi
+# shellcheck source=scripts/debian-packages.sh
+. "$(dirname "$0")/debian-packages.sh"
+use_root "Redis or PostgreSQL" "redis-server postgresql"
 echo "installing redis-server and postgresql from Debian's packages"
-export DEBIAN_FRONTEND=noninteractive
 # The packages' own services are not wanted: the suite starts its servers on free ports.
 if [ ! -e /usr/sbin/policy-rc.d ]; then
 	printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
