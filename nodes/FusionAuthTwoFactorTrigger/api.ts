@@ -8,6 +8,11 @@ import { listFusionAuthErrors } from '../FusionAuthTwoFactor/transport/errors';
 
 export const CREDENTIAL_TYPE = 'fusionAuthApi';
 const TIMEOUT_MS = 10_000;
+/**
+ * The key set is fetched while FusionAuth waits for the delivery's answer (2 s, see
+ * registration.ts): a fetch must end before that, or the delivery fails even with a good key.
+ */
+const JWKS_TIMEOUT_MS = 1_500;
 
 type Context = IHookFunctions | IWebhookFunctions;
 
@@ -101,7 +106,10 @@ export function apiFailure(context: Context, what: string, endpoint: string, ans
 	return new NodeApiError(context.getNode(), { message }, { message, description: hint || `${endpoint} answered ${answer.statusCode}.`, httpCode: String(answer.statusCode) });
 }
 
-/** The server's public JSON Web Key Set (no credential: it is public). */
+/**
+ * The server's public JSON Web Key Set (no credential: it is public). Anything but a set (an
+ * error page, a proxy's 502) throws, so that the keys already known are kept.
+ */
 export async function fetchJwks(context: Context, credential: Credential): Promise<unknown[]> {
 	const options: IHttpRequestOptions = {
 		method: 'GET',
@@ -109,11 +117,14 @@ export async function fetchJwks(context: Context, credential: Credential): Promi
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		disableFollowRedirect: true,
-		timeout: TIMEOUT_MS,
+		timeout: JWKS_TIMEOUT_MS,
 	};
 	const response = (await context.helpers.httpRequest(
 		withCredentialSettings(options, { ...credential }),
 	)) as IN8nHttpFullResponse;
 	const body = parseBody(response.body);
-	return response.statusCode === 200 && Array.isArray(body?.keys) ? (body?.keys as unknown[]) : [];
+	if (response.statusCode !== 200 || !Array.isArray(body?.keys)) {
+		throw new Error(`FusionAuth's key set answered ${response.statusCode} without a list of keys`);
+	}
+	return body.keys as unknown[];
 }

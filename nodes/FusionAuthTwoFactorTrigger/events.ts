@@ -45,8 +45,6 @@ export const EVENT_OPTIONS: INodePropertyOptions[] = [
 	},
 ];
 
-export const EVENT_TYPES: string[] = EVENT_OPTIONS.map((option) => String(option.value));
-
 /** An event type as the trigger names it: both spellings of the failed attempt become one. */
 export function normalizeEventType(type: unknown): string | undefined {
 	if (typeof type !== 'string' || type === '') return undefined;

@@ -23,7 +23,7 @@ interface Entry {
 	fetchedAt: number;
 	/** Kids a fetch did not find, with when. */
 	missing: Map<string, number>;
-	refreshing?: Promise<void>;
+	refreshing?: Promise<boolean>;
 }
 
 export class PublicKeyCache {
@@ -47,26 +47,30 @@ export class PublicKeyCache {
 		entry.refreshing ??= this.refresh(entry, fetch).finally(() => {
 			(entry as Entry).refreshing = undefined;
 		});
-		await entry.refreshing;
+		const fetched = await entry.refreshing;
 
+		// A key the server no longer publishes (rotated out, revoked) is not used again.
 		const found = entry.keys.get(kid);
-		if (found === undefined) {
+		// Only a set that arrived says a kid is not published; a failed fetch says nothing about it.
+		if (found === undefined && fetched) {
 			if (entry.missing.size >= MAX_MISSING) entry.missing.delete(entry.missing.keys().next().value as string);
 			entry.missing.set(kid, this.now());
 		}
-		return found ?? known;
+		return found;
 	}
 
-	private async refresh(entry: Entry, fetch: () => Promise<unknown[]>): Promise<void> {
+	/** Whether a set arrived; without one the keys already known stay. */
+	private async refresh(entry: Entry, fetch: () => Promise<unknown[]>): Promise<boolean> {
 		const wait = entry.fetchedAt + MIN_GAP_MS - this.now();
 		if (wait > 0) await sleep(wait);
 		let keys: unknown[];
 		try {
 			keys = await fetch();
 		} catch {
-			// FusionAuth unreachable: keep what was known (a stale key still verifies until rotated).
+			// FusionAuth unreachable or answering with an error: keep what was known (a stale key
+			// still verifies until rotated).
 			entry.fetchedAt = this.now();
-			return;
+			return false;
 		}
 		const fresh = new Map<string, KeyObject>();
 		for (const jwk of keys) {
@@ -78,6 +82,7 @@ export class PublicKeyCache {
 		entry.keys = fresh;
 		entry.fetchedAt = this.now();
 		entry.missing = new Map([...entry.missing].filter(([kid, since]) => !fresh.has(kid) && this.now() - since < MISSING_MS));
+		return true;
 	}
 }
 

@@ -9,7 +9,7 @@ import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { apiFailure, callApi, readCredential } from './api';
-import type { Credential } from './api';
+import type { ApiAnswer, Credential } from './api';
 import { SHARED_VALUE_HEADER } from './verification';
 
 /** Short timeouts: n8n answers as soon as a delivery is verified, before the workflow runs. */
@@ -115,8 +115,12 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	const registered = (answer.body?.webhook as IDataObject | undefined)?.url;
 	const secretMissing = this.getNodeParameter('verification', 'sharedSecret') === 'sharedSecret' && !registration.sharedSecret;
 	if (registered === url && registration.fingerprint === wanted && !secretMissing) return true;
-	// The trigger's settings changed since: replace the webhook rather than leave a stale one.
-	await removeWebhook(this, credential, known, url);
+	// The trigger's settings changed since: replace the webhook rather than leave a stale one. One
+	// that cannot be removed stops here: a second one beside it would leave the first posting events.
+	const refused = await removeWebhook(this, credential, known, url);
+	if (refused !== undefined) {
+		throw apiFailure(this, 'Could not remove the trigger\'s earlier FusionAuth webhook to replace it', 'DELETE /api/webhook/{webhookId}', refused);
+	}
 	return false;
 }
 
@@ -146,19 +150,25 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 	return true;
 }
 
-async function removeWebhook(context: IHookFunctions, credential: Credential, known: Record<string, Registration>, url: string): Promise<boolean> {
+/** Deletes the URL's webhook in FusionAuth; FusionAuth's answer when it could not, else undefined. */
+async function removeWebhook(
+	context: IHookFunctions,
+	credential: Credential,
+	known: Record<string, Registration>,
+	url: string,
+): Promise<ApiAnswer | undefined> {
 	const registration = known[url];
-	if (registration === undefined) return true;
+	if (registration === undefined) return undefined;
 	const answer = await callApi(context, credential, 'DELETE', ['webhook', registration.webhookId]);
-	if (answer.statusCode !== 200 && answer.statusCode !== 404) return false;
+	if (answer.statusCode !== 200 && answer.statusCode !== 404) return answer;
 	delete known[url];
-	return true;
+	return undefined;
 }
 
 export async function remove(this: IHookFunctions): Promise<boolean> {
 	if (isManual(this)) return true;
 	const credential = await readCredential(this);
-	return await removeWebhook(this, credential, registrations(this), webhookUrl(this));
+	return (await removeWebhook(this, credential, registrations(this), webhookUrl(this))) === undefined;
 }
 
 /**

@@ -125,7 +125,7 @@ export async function verifySignature(headers: Headers, rawBody: Buffer | undefi
 	if (hmacSecret !== '') {
 		// An HMAC key is configured: nothing else is accepted, so a public key can never stand in for it.
 		const digest = HMAC_ALGORITHMS[alg];
-		if (digest === undefined) return refuse(`the signature uses ${alg}, but the trigger expects an HMAC key (HS256, HS384 or HS512)`);
+		if (digest === undefined) return refuse(`the signature uses ${JSON.stringify(alg)}, but the trigger expects an HMAC key (HS256, HS384 or HS512)`);
 		const expected = createHmac(digest, Buffer.from(hmacSecret, 'utf8')).update(signedPart).digest();
 		if (!constantTimeEqual(signature, expected)) return refuse('the signature does not match the HMAC secret');
 	} else {
@@ -133,8 +133,8 @@ export async function verifySignature(headers: Headers, rawBody: Buffer | undefi
 		if (spec === undefined) {
 			return refuse(
 				HMAC_ALGORITHMS[alg] !== undefined
-					? `the signature uses ${alg} (an HMAC key), but no HMAC secret is set in the trigger`
-					: `the signature uses an algorithm the trigger does not accept (${alg})`,
+					? `the signature uses ${JSON.stringify(alg)} (an HMAC key), but no HMAC secret is set in the trigger`
+					: `the signature uses an algorithm the trigger does not accept (${JSON.stringify(alg)})`,
 			);
 		}
 		const kid = jwtHeader.kid;
@@ -142,7 +142,7 @@ export async function verifySignature(headers: Headers, rawBody: Buffer | undefi
 		const key = options.publicKey === undefined ? undefined : await options.publicKey(kid);
 		if (key === undefined) return refuse(`FusionAuth publishes no public key with kid ${JSON.stringify(kid)}`);
 		if (!spec.keys.includes(key.asymmetricKeyType ?? '') || (spec.curve !== undefined && key.asymmetricKeyDetails?.namedCurve !== spec.curve)) {
-			return refuse(`the key with kid ${JSON.stringify(kid)} does not fit the signature's algorithm ${alg}`);
+			return refuse(`the key with kid ${JSON.stringify(kid)} does not fit the signature's algorithm ${JSON.stringify(alg)}`);
 		}
 		let valid = false;
 		try {

@@ -41,9 +41,13 @@ export class Faults {
 		this.random = options?.seed === undefined ? undefined : seededRandom(options.seed);
 	}
 
-	decide(path: string): FaultDecision {
+	decide(path: string, method = 'GET'): FaultDecision {
 		const faults = this.options;
-		if (faults === undefined || (faults.paths !== undefined && !faults.paths.some((prefix) => path.startsWith(prefix)))) {
+		if (
+			faults === undefined ||
+			(faults.paths !== undefined && !faults.paths.some((prefix) => path.startsWith(prefix))) ||
+			(faults.methods !== undefined && !faults.methods.includes(method))
+		) {
 			return { faulted: false, drop: false, status: false };
 		}
 		this.counter++;

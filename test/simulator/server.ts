@@ -144,7 +144,7 @@ class FusionAuthSimulator {
 		this.requests.push(record);
 
 		const faults = this.faults.current;
-		const decision = this.faults.decide(url.pathname);
+		const decision = this.faults.decide(url.pathname, req.method ?? 'GET');
 		const faulted = decision.faulted ? faults : undefined;
 		const wait = async (ms: number | undefined): Promise<boolean> => {
 			if (ms !== undefined && ms > 0) {

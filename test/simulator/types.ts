@@ -52,6 +52,8 @@ export interface FaultOptions {
 	seed?: number;
 	/** Only requests whose path starts with one of these prefixes are affected (default: all). */
 	paths?: string[];
+	/** Only requests with one of these methods are affected (default: all). */
+	methods?: string[];
 }
 
 export interface SimulatorOptions {

@@ -194,6 +194,17 @@ describe('checkExists and deactivation', () => {
 		await methods.create.call(hook());
 		expect(sim.webhooks.list().map((webhook) => webhook.eventsEnabled)).toEqual([{ 'user.two-factor.method.remove': true }]);
 	});
+
+	test('changed events, and the old webhook cannot be removed: activation fails rather than add a second one', async () => {
+		await methods.create.call(hook());
+		const [first] = sim.webhooks.list();
+		state.parameters.events = ['user.two-factor.method.remove'];
+		sim.setFaults({ status: 500, paths: ['/api/webhook/'], methods: ['DELETE'] });
+		await expect(methods.checkExists.call(hook())).rejects.toThrow(/Could not remove the trigger's earlier FusionAuth webhook to replace it: FusionAuth answered 500/);
+		sim.setFaults(undefined);
+		expect(sim.webhooks.list().map((webhook) => webhook.id)).toEqual([first.id]);
+		expect(registered()?.webhookId).toBe(first.id);
+	});
 });
 
 describe('Enable Events in Tenant', () => {

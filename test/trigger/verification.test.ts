@@ -231,21 +231,21 @@ describe('signature: forged or broken deliveries get 401, start nothing, and say
 	});
 
 	test.each([
-		['not a JWT', 'not-a-jwt'],
-		['two parts', 'eyJhbGciOiJIUzI1NiJ9.eyJhIjoxfQ'],
-		['an empty signature', 'eyJhbGciOiJIUzI1NiJ9.eyJhIjoxfQ.'],
-		['a header that is not JSON', `${Buffer.from('{alg').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.c2ln`],
-		['characters outside base64url', 'eyJhbGciOiJIUzI1NiJ9.eyJhIjoxfQ.c2ln+/=='],
-	])('a malformed JWT: %s', async (_name, token) => {
+		['not a JWT', 'not-a-jwt', /is not a signed JWT/],
+		['two parts', 'eyJhbGciOiJIUzI1NiJ9.eyJhIjoxfQ', /is not a signed JWT/],
+		['an empty signature', 'eyJhbGciOiJIUzI1NiJ9.eyJhIjoxfQ.', /is not a signed JWT/],
+		['a header that is not JSON', `${Buffer.from('{alg').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.c2ln`, /is malformed/],
+		['characters outside base64url', 'eyJhbGciOiJIUzI1NiJ9.eyJhIjoxfQ.c2ln+/==', /is not a signed JWT/],
+	])('a malformed JWT: %s, refused as such before any key is tried', async (_name, token, reason) => {
 		const raw = methodRemoved();
-		await refused(signatureTrigger(jwks.baseUrl(), HMAC_SECRET), { 'X-FusionAuth-Signature-JWT': token }, raw);
+		expect(await refused(signatureTrigger(jwks.baseUrl(), HMAC_SECRET), { 'X-FusionAuth-Signature-JWT': token }, raw)).toMatch(reason);
 	});
 
 	test('alg "none" is never accepted', async () => {
 		const raw = methodRemoved();
 		const token = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify({ request_body_sha256: sha256(raw) })).toString('base64url')}.x`;
-		await refused(signatureTrigger(jwks.baseUrl()), { 'X-FusionAuth-Signature-JWT': token }, raw);
-		await refused(signatureTrigger(jwks.baseUrl(), HMAC_SECRET), { 'X-FusionAuth-Signature-JWT': token }, raw);
+		expect(await refused(signatureTrigger(jwks.baseUrl()), { 'X-FusionAuth-Signature-JWT': token }, raw)).toMatch(/does not accept \("none"\)/);
+		expect(await refused(signatureTrigger(jwks.baseUrl(), HMAC_SECRET), { 'X-FusionAuth-Signature-JWT': token }, raw)).toMatch(/uses "none", but the trigger expects an HMAC key/);
 	});
 
 	test('an HS256 token is refused when the trigger expects an asymmetric key (no key confusion)', async () => {
