@@ -9,6 +9,8 @@ export interface RecordedRequest {
 	path: string;
 	query: Record<string, string>;
 	headers: IncomingHttpHeaders;
+	/** Header names and values as sent, repeats included (Node keeps only the first Authorization in `headers`). */
+	rawHeaders: string[];
 	/** The raw body text ('' when none). */
 	rawBody: string;
 	/** The body parsed as JSON, or undefined. */
@@ -62,6 +64,7 @@ export async function recordRequest(request: IncomingMessage): Promise<RecordedR
 		path: parsed.pathname,
 		query: Object.fromEntries(parsed.searchParams.entries()),
 		headers: request.headers,
+		rawHeaders: request.rawHeaders,
 		rawBody,
 		body,
 	};

@@ -115,7 +115,8 @@ export function answerErrors(title: string, apiVersion: ApiVersion, parameters: 
 		{
 			name: `${title} 401 with the API key: "FusionAuth rejected the API key", one request, no retry`,
 			apiVersion,
-			parameters,
+			// Retries allowed, so that one request shows the 401 is not retried.
+			parameters: { ...parameters, options: { retries: 2, retryDelay: 100 } },
 			answer: { status: 401 },
 			message: 'FusionAuth rejected the API key',
 			description: /API key/,
