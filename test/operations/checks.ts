@@ -4,7 +4,7 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { RecordingServer } from '../harness/recordingServer';
+import type { RecordingServer, Reply } from '../harness/recordingServer';
 import type { ApiVersion, ErrorCase } from './table';
 import { runOperation } from './table';
 
@@ -89,7 +89,10 @@ const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const containsBoth = (first: string, second: string) => new RegExp(`^(?=[\\s\\S]*${literal(first)})(?=[\\s\\S]*${literal(second)})`);
 
 /** What a person reads of FusionAuth's error answers to an endpoint that answers 400, 401, 500 and 503. */
-export function answerErrors(title: string, apiVersion: ApiVersion, parameters: INodeParameters): ErrorCase[] {
+/** An error row answered with one fixed reply. */
+export type AnsweredError = ErrorCase & { answer: Reply };
+
+export function answerErrors(title: string, apiVersion: ApiVersion, parameters: INodeParameters): AnsweredError[] {
 	return [
 		{
 			name: `${title} 400: FusionAuth's first message, every field and general error listed as "field: message [code]"`,

@@ -76,7 +76,7 @@ export interface ErrorCase {
 	apiVersion?: ApiVersion;
 	parameters: INodeParameters;
 	/** FusionAuth's answer; without one, the input is refused before any request. */
-	answer?: Reply;
+	answer?: Reply | ((request: RecordedRequest) => Reply);
 	message: string | RegExp;
 	description?: string | RegExp;
 	/** How many requests reach the server (default: 0 without an answer, else 1). */

@@ -1,13 +1,13 @@
 import { TWO_FACTOR_ID } from '../support';
-import type { ErrorCase } from '../table';
 import { describeOperation } from '../table';
+import type { AnsweredError } from '../checks';
 import { answerErrors, describeInputChecks, FROM_ITEM } from '../checks';
 
 const CURRENT = { resource: 'code', operation: 'sendForLogin', twoFactorId: TWO_FACTOR_ID, methodId: '2KSZ' };
 const LEGACY = { resource: 'code', operation: 'sendForLogin', twoFactorId: TWO_FACTOR_ID };
 const LOGIN_NOT_FOUND = 'Two factor login not found: the twoFactorId is unknown or has expired';
 // Sending a login's code answers 400, 404, 500 and 503 besides 200 (API notes); it needs no key, so no 401.
-const documented = (row: ErrorCase) => [400, 500, 503].includes(row.answer!.status!);
+const documented = (row: AnsweredError) => [400, 500, 503].includes(row.answer.status!);
 const SUCCESS_PER_ITEM = [
 	{ json: { success: true }, pairedItem: { item: 0 } },
 	{ json: { success: true }, pairedItem: { item: 1 } },

@@ -2,8 +2,8 @@ import { Secret } from 'otpauth';
 
 import { encodeKeyUriComponent, otpauthUri } from '../../../dist/nodes/FusionAuthTwoFactor/helpers/otpauth';
 import { API_KEY, JWT, visibleText } from '../support';
-import type { ErrorCase } from '../table';
 import { describeOperation, runOperation } from '../table';
+import type { AnsweredError } from '../checks';
 import { answerErrors, describeInputChecks, FROM_ITEM } from '../checks';
 
 // "12345678901234567890" (RFC 6238's SHA1 key): Base64 as FusionAuth's secret field, Base32 as secretBase32Encoded.
@@ -12,7 +12,7 @@ const SECRET_BASE32 = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 const BOTH_ENCODINGS = { status: 200, body: { secret: SECRET, secretBase32Encoded: SECRET_BASE32 } };
 const GENERATE = { resource: 'secret', operation: 'generate' };
 // The secret endpoint answers 401, 500 and 503 besides 200 (API notes): no 400.
-const documented = (row: ErrorCase) => [401, 500, 503].includes(row.answer!.status!);
+const documented = (row: AnsweredError) => [401, 500, 503].includes(row.answer.status!);
 
 /** Splits a key URI the way an authenticator app reads it. */
 function readKeyUri(uri: string) {

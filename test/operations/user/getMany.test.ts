@@ -329,6 +329,21 @@ describeOperation({
 				"Get Many Users got the same page of users twice from FusionAuth (page 2): paging stopped, as it would never end. Check the search engine's configuration, or set a Limit [item 0]",
 			requests: 2,
 		},
+		{
+			name: 'a token handed back unchanged with a new page: the page after it repeats, and paging stops with an error, never with the users so far as if they were all',
+			parameters: getMany({ twoFactorStatus: 'any', returnAll: true }),
+			answer: (request) => ({
+				status: 200,
+				body: {
+					total: 10_000,
+					users: Array.from({ length: 100 }, (_, index) => makeUser(index + (searchOf(request).nextResults === undefined ? 0 : 100), 'none')),
+					nextResults: 'c2FtZQ',
+				},
+			}),
+			message:
+				"Get Many Users got the same page of users twice from FusionAuth (page 3): paging stopped, as it would never end. Check the search engine's configuration, or set a Limit [item 0]",
+			requests: 3,
+		},
 	],
 	statuses: [{ name: 'search', parameters: getMany({ returnAll: true }), statuses: [400, 401, 500, 503] }],
 	more: (server) => {

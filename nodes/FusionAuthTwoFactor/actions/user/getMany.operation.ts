@@ -188,8 +188,8 @@ export const getMany: FusionAuthOperation = {
 			// Elasticsearch caps total at 10,000; with a token, that total says nothing about the end.
 			const totalIsCapped = total === ELASTICSEARCH_TOTAL_CAP && token !== undefined;
 			if (total !== undefined && startRow >= total && !totalIsCapped) return found;
-			// A server that hands back the token it was given would never end.
-			if (token !== undefined && token === nextResults) return found;
+			// A token handed back unchanged brings the same page again, which fails as a repeated page
+			// above: the users so far are never output as if they were all.
 			nextResults = token;
 		}
 	},
