@@ -86,10 +86,11 @@ describe('the fusionAuthApi credential test, run as n8n runs it', () => {
 		expect(server.requests).toHaveLength(1);
 	});
 
-	test('a missing tenant (400 [TenantIdRequired]): tells to set Tenant ID', async () => {
+	// The code with or without brackets, as the node's own errors read it.
+	test.each(['[TenantIdRequired]', 'TenantIdRequired'])('a missing tenant (400 %s): tells to set Tenant ID', async (code) => {
 		server.respondWith({
 			status: 400,
-			body: { generalErrors: [{ code: '[TenantIdRequired]', message: 'A Tenant Id is required to complete this request.' }] },
+			body: { generalErrors: [{ code, message: 'A Tenant Id is required to complete this request.' }] },
 		});
 		const result = await testCredential({ baseUrl: server.url, apiKey: API_KEY });
 		expect(result.status).toBe('Error');

@@ -7,6 +7,7 @@ import type {
 
 import { baseUrlProblem, parseBaseUrl } from '../transport/baseUrl';
 import { credentialText, credentialValueProblem, withCredentialSettings } from '../transport/credentialValues';
+import { connectionErrorCode, firstMessage, hasErrorCode } from '../transport/errors';
 
 /** The endpoint the test calls: a harmless read that needs a valid API key and nothing else. */
 const TEST_ENDPOINT = '/api/two-factor/secret';
@@ -19,35 +20,9 @@ interface TestResponse {
 
 const error = (message: string): INodeCredentialTestResult => ({ status: 'Error', message });
 
-function generalErrorCodes(body: unknown): string[] {
-	let parsed = body;
-	if (typeof parsed === 'string') {
-		try {
-			parsed = JSON.parse(parsed) as unknown;
-		} catch {
-			return [];
-		}
-	}
-	const generalErrors = (parsed as IDataObject | undefined)?.generalErrors;
-	if (!Array.isArray(generalErrors)) return [];
-	return generalErrors.map((entry) => String((entry as IDataObject)?.code ?? ''));
-}
-
-/** FusionAuth's first error message in a 400 body, for answers the test has no words of its own for. */
-function firstMessage(body: unknown): string | undefined {
-	let parsed = body;
-	if (typeof parsed === 'string') {
-		try {
-			parsed = JSON.parse(parsed) as unknown;
-		} catch {
-			return undefined;
-		}
-	}
-	const object = parsed as { generalErrors?: Array<{ message?: unknown }>; fieldErrors?: Record<string, Array<{ message?: unknown }>> };
-	const general = object?.generalErrors?.[0]?.message;
-	if (typeof general === 'string') return general;
-	const field = Object.values(object?.fieldErrors ?? {})[0]?.[0]?.message;
-	return typeof field === 'string' ? field : undefined;
+/** A 400's body as FusionAuth's error object, when it is one. */
+function errorBody(body: unknown): IDataObject | undefined {
+	return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as IDataObject) : undefined;
 }
 
 /** The words the credential dialog shows for FusionAuth's answer to GET /api/two-factor/secret. */
@@ -65,13 +40,13 @@ export function judgeTestResponse(baseUrl: string, response: TestResponse): INod
 			`FusionAuth rejected the API key. Check the key, and that it is allowed to call GET ${TEST_ENDPOINT}.`,
 		);
 	}
-	if (statusCode === 400 && generalErrorCodes(body).includes('[TenantIdRequired]')) {
+	if (statusCode === 400 && hasErrorCode(errorBody(body), 'TenantIdRequired')) {
 		return error(
 			'FusionAuth needs a tenant for this API key: set Tenant ID in the credential (the server has several tenants and the key is not limited to one).',
 		);
 	}
 	if (statusCode === 400) {
-		const message = firstMessage(body);
+		const message = firstMessage(errorBody(body));
 		return error(`FusionAuth refused the test request (400)${message ? `: ${message.replace(/\.$/, '')}` : ''}. Check the Tenant ID.`);
 	}
 	if (statusCode >= 300 && statusCode < 400) {
@@ -90,11 +65,11 @@ export function judgeTestResponse(baseUrl: string, response: TestResponse): INod
 
 /** Why a request got no answer at all, in words that point at the Base URL. */
 function unreachable(baseUrl: string, cause: unknown, ignoreSslIssues: boolean): INodeCredentialTestResult {
-	const failure = cause as { name?: unknown; code?: unknown; cause?: { code?: unknown } } | undefined;
+	const failure = cause as { name?: unknown } | undefined;
 	if (failure?.name === 'TimeoutError') {
 		return error(`Could not reach FusionAuth at ${baseUrl}: no answer within ${TIMEOUT_MS / 1000} seconds. Check the Base URL and that the server is running.`);
 	}
-	const code = String(failure?.cause?.code ?? failure?.code ?? '');
+	const code = connectionErrorCode(cause) ?? '';
 	if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
 		return error(
 			ignoreSslIssues

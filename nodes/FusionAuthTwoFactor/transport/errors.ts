@@ -45,11 +45,13 @@ export function listFusionAuthErrors(body: IDataObject | undefined): string[] {
 	});
 }
 
-function hasErrorCode(body: IDataObject | undefined, code: string): boolean {
+/** Whether FusionAuth's error body has the code, written `Code` or `[Code]`. */
+export function hasErrorCode(body: IDataObject | undefined, code: string): boolean {
 	return errorEntries(body).some(({ entry }) => entry.code === code || entry.code === `[${code}]`);
 }
 
-function firstMessage(body: IDataObject | undefined): string | undefined {
+/** FusionAuth's first error message in a body, a general error before a field's. */
+export function firstMessage(body: IDataObject | undefined): string | undefined {
 	const entries = errorEntries(body);
 	// A general error says what went wrong overall; a field error only about one field.
 	const general = entries.find(({ field, entry }) => field === undefined && entry.message);
