@@ -19,8 +19,6 @@ import { update } from './twoFactor/update.operation';
 import { get as getUser } from './user/get.operation';
 import { getMany as getManyUsers } from './user/getMany.operation';
 
-export { DEFAULT_CONCURRENCY } from './options';
-
 /** Every operation of the node, in the order the selectors show them. */
 export const operations: FusionAuthOperation[] = [
 	enable,

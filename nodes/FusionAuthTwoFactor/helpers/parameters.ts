@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Authentication, FusionAuthRequest, FusionAuthResponse, PathSegment } from '../transport/request';
+import { isUnsafePathSegment } from '../transport/request';
 import type { ResolvedUser } from './userLocator';
 import { resolveUser } from './userLocator';
 import { isSingleToken, isUuid, isWellFormedText, quoteValue } from './validation';
@@ -110,10 +111,6 @@ export class ItemParameters {
 		return text;
 	}
 
-	private checked(field: string, value: unknown, options: StringOptions): string | undefined {
-		return this.checkedText(field, value, options);
-	}
-
 	/**
 	 * The user of this item from the `userId` resource locator: its ID as given, or looked up by
 	 * email, username or login ID before the operation's own request.
@@ -131,7 +128,7 @@ export class ItemParameters {
 
 	/** An optional top-level string parameter; empty means absent. */
 	optionalString(field: string, options: StringOptions = {}): string | undefined {
-		return this.checked(field, this.context.getNodeParameter(field, this.itemIndex, ''), options);
+		return this.checkedText(field, this.context.getNodeParameter(field, this.itemIndex, ''), options);
 	}
 
 	/** A required top-level string parameter. */
@@ -187,7 +184,7 @@ export class ItemParameters {
 
 	/** A string inside a collection; empty means absent. */
 	additionalString(field: string, options: StringOptions = {}, collection = 'additionalFields'): string | undefined {
-		return this.checked(field, this.collection(collection)[field], options);
+		return this.checkedText(field, this.collection(collection)[field], options);
 	}
 
 	additionalBoolean(field: string, collection = 'additionalFields'): boolean | undefined {
@@ -199,7 +196,8 @@ export class ItemParameters {
 
 	/** A path segment taken from a parameter: never `.` or `..`, which would change the endpoint. */
 	pathSegment(field: string, value: string): PathSegment {
-		if (value === '.' || value === '..') this.fail(field, `cannot be ${quoteValue(value)}`);
+		// Refused here with the field's name; the transport would refuse it anyway, without it.
+		if (isUnsafePathSegment(value)) this.fail(field, `cannot be ${quoteValue(value)}`);
 		return { parameter: field, value };
 	}
 

@@ -1,8 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import type { FusionAuthRequest } from '../transport/request';
+import { isJsonObject as isObject } from '../transport/response';
 
 /**
  * A user's two factor methods: `twoFactor.methods` on FusionAuth 1.26 and later. A user without
@@ -37,4 +36,20 @@ export function matchesTwoFactorStatus(user: IDataObject, status: TwoFactorStatu
 /** A value from a response that should be a user object. */
 export function asUser(value: unknown): IDataObject | undefined {
 	return isObject(value) ? value : undefined;
+}
+
+/**
+ * `POST /api/user/search` with one page's `search` object, as FusionAuth's client sends
+ * searchUsersByQuery; for Get Many and the From List picker alike.
+ */
+export function userSearchRequest(search: IDataObject): FusionAuthRequest {
+	return {
+		method: 'POST',
+		path: ['user', 'search'],
+		authentication: { type: 'apiKey' },
+		body: { search },
+		expectBody: {},
+		// A search changes nothing: a page whose connection broke may be asked for again.
+		repeatable: true,
+	};
 }

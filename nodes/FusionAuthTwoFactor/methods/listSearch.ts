@@ -1,12 +1,12 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import { defaultTransportOptions } from '../actions/options';
-import { asUser } from '../helpers/user';
+import { asUser, userSearchRequest } from '../helpers/user';
 import { FusionAuthTransport } from '../transport';
 import type { FusionAuthRequest } from '../transport/request';
 
 /** Users per page of the From List picker. */
-export const USER_SEARCH_PAGE_SIZE = 25;
+const PICKER_PAGE_SIZE = 25;
 
 /**
  * What the picker asks FusionAuth for: every user for no text; text with query syntax as typed;
@@ -19,18 +19,9 @@ export function userSearchQueryString(filter: string | undefined): string {
 	return `*${text}*`;
 }
 
-/** `POST /api/user/search` for one page of the picker, as FusionAuth's client sends searchUsersByQuery. */
-export function userSearchRequest(filter: string | undefined, startRow: number): FusionAuthRequest {
-	return {
-		method: 'POST',
-		path: ['user', 'search'],
-		body: {
-			search: { queryString: userSearchQueryString(filter), numberOfResults: USER_SEARCH_PAGE_SIZE, startRow },
-		},
-		authentication: { type: 'apiKey' },
-		// A search reads only: asking twice does no more than asking once.
-		repeatable: true,
-	};
+/** One page of the picker's search. */
+function pickerSearchRequest(filter: string | undefined, startRow: number): FusionAuthRequest {
+	return userSearchRequest({ queryString: userSearchQueryString(filter), numberOfResults: PICKER_PAGE_SIZE, startRow });
 }
 
 function text(value: unknown): string | undefined {
@@ -55,7 +46,7 @@ export async function searchUsers(
 ): Promise<INodeListSearchResult> {
 	const startRow = /^\d+$/.test(paginationToken ?? '') ? Number(paginationToken) : 0;
 	const transport = await FusionAuthTransport.create(this, defaultTransportOptions());
-	const response = await transport.send(userSearchRequest(filter, startRow), 0);
+	const response = await transport.send(pickerSearchRequest(filter, startRow), 0);
 	const users = Array.isArray(response.body?.users) ? (response.body.users as unknown[]) : [];
 	const results = users
 		.map((entry) => asUser(entry))

@@ -8,12 +8,12 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { baseUrlProblem, parseBaseUrl } from './baseUrl';
-import { credentialText, credentialValueProblem, withCredentialSettings } from './credentialValues';
+import { credentialValueProblem, withCredentialSettings } from './credentialValues';
 import type { ConnectionPhase } from './errors';
 import { apiError, connectionErrorCode, errorFromConnection, errorFromResponse, redirectError } from './errors';
 import { ExecutionCredentials } from './credentials';
 import type { FusionAuthRequest, FusionAuthResponse } from './request';
-import { describeEndpoint, isRepeatable } from './request';
+import { describeEndpoint, isRepeatable, isUnsafePathSegment } from './request';
 
 export { isRepeatable } from './request';
 import {
@@ -93,10 +93,6 @@ function retryCount(count: number): string {
 	return `${count} ${count === 1 ? 'retry' : 'retries'}`;
 }
 
-/** A path segment that the URL parser would resolve instead of sending as it is. */
-export function isUnsafePathSegment(value: string): boolean {
-	return value === '' || value === '.' || value === '..';
-}
 
 /** The full URL of a request: base URL, `/api/`, encoded segments, the non-empty query values. */
 export function buildUrl(baseUrl: string, request: FusionAuthRequest): string {
@@ -120,8 +116,6 @@ export function buildUrl(baseUrl: string, request: FusionAuthRequest): string {
 /** The one place that talks HTTP to FusionAuth. */
 export class FusionAuthTransport {
 	private readonly baseUrl: string;
-	private readonly tenantId: string;
-	private readonly ignoreSslIssues: boolean;
 	private readonly timeoutMs: number;
 	private readonly retries: number;
 	private readonly retryDelayMs: number;
@@ -130,11 +124,9 @@ export class FusionAuthTransport {
 
 	private constructor(
 		private readonly context: TransportContext,
-		settings: { baseUrl: string; tenantId: string; ignoreSslIssues: boolean; credentials: ExecutionCredentials } & TransportOptions,
+		settings: { baseUrl: string; credentials: ExecutionCredentials } & TransportOptions,
 	) {
 		this.baseUrl = settings.baseUrl;
-		this.tenantId = settings.tenantId;
-		this.ignoreSslIssues = settings.ignoreSslIssues;
 		this.timeoutMs = settings.timeoutMs;
 		this.retries = settings.retries;
 		this.retryDelayMs = settings.retryDelayMs;
@@ -155,8 +147,6 @@ export class FusionAuthTransport {
 		if (problem !== undefined) throw new NodeOperationError(context.getNode(), problem);
 		return new FusionAuthTransport(context, {
 			baseUrl: parseBaseUrl(credentials.baseUrl),
-			tenantId: credentialText(credentials.tenantId),
-			ignoreSslIssues: credentials.ignoreSslIssues === true,
 			credentials: source,
 			...options,
 		});
@@ -261,7 +251,8 @@ export class FusionAuthTransport {
 		if (request.authentication.type === 'none') {
 			// No Authorization header at all, as FusionAuth's own client sends these calls.
 			// What the credential's `authenticate` adds besides the key: the tenant, the TLS setting.
-			const unauthenticated = withCredentialSettings(options, { tenantId: this.tenantId, ignoreSslIssues: this.ignoreSslIssues });
+			// Only the API key may differ between items (credentials.ts): the first item's settings hold.
+			const unauthenticated = withCredentialSettings(options, this.credentials.first);
 			unauthenticated.abortSignal = cancel ? AbortSignal.any([cancel, deadline]) : deadline;
 			sent = this.context.helpers.httpRequest(unauthenticated) as Promise<IN8nHttpFullResponse>;
 		} else {

@@ -58,3 +58,8 @@ export function describeEndpoint(request: Pick<FusionAuthRequest, 'method' | 'pa
 export function isRepeatable(request: Pick<FusionAuthRequest, 'method' | 'repeatable'>): boolean {
 	return request.repeatable ?? (request.method === 'GET' || request.method === 'PUT');
 }
+
+/** A path segment that the URL parser would resolve instead of sending as it is. */
+export function isUnsafePathSegment(value: string): boolean {
+	return value === '' || value === '.' || value === '..';
+}

@@ -4,9 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiVersion, ItemParameters } from '../../helpers/parameters';
 import type { TwoFactorStatus } from '../../helpers/user';
-import { asUser, matchesTwoFactorStatus, userItem } from '../../helpers/user';
+import { asUser, matchesTwoFactorStatus, userItem, userSearchRequest } from '../../helpers/user';
 import type { FusionAuthTransport } from '../../transport';
-import type { FusionAuthRequest } from '../../transport/request';
 import { additionalFields } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 import { USER_FIELDS } from '../toolOutput';
@@ -150,16 +149,7 @@ export const getMany: FusionAuthOperation = {
 				nextResults !== undefined
 					? { nextResults, numberOfResults: pageSize }
 					: { queryString, numberOfResults: pageSize, startRow };
-			const request: FusionAuthRequest = {
-				method: 'POST',
-				path: ['user', 'search'],
-				authentication: { type: 'apiKey' },
-				body: { search },
-				expectBody: {},
-				// A search changes nothing: a page whose connection broke may be asked for again.
-				repeatable: true,
-			};
-			const response = await transport.send(request, parameters.itemIndex);
+			const response = await transport.send(userSearchRequest(search), parameters.itemIndex);
 			const body = response.body ?? {};
 			if (body.users !== undefined && !Array.isArray(body.users)) {
 				throw pagingError(parameters, `got a search answer whose users is not a list (page ${page}): not what FusionAuth sends`);
