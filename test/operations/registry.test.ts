@@ -14,3 +14,12 @@ test.each(operations.map((operation) => [operation.resource, operation.option.va
 		expect(text).toMatch(/^describeOperation\(\{$/m);
 	},
 );
+
+// The selectors hide an operation from agents by handsOutCredentials; the router lets an agent run
+// only what has a toolOutput. The two must name the same operations.
+test.each(operations.map((operation) => [operation.resource, operation.option.value, operation]))(
+	'%s.%s is either offered to agents with an allowlist or hands out credentials, never both or neither',
+	(_resource, _operation, operation) => {
+		expect(operation.handsOutCredentials === true).toBe(operation.toolOutput === undefined);
+	},
+);
