@@ -6,7 +6,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { credentialText, credentialValueProblem, withCredentialSettings } from '../nodes/FusionAuthTwoFactor/transport/credentialValues';
+import { credentialText, credentialValueProblem, withCredentialSettings } from '../nodes/shared/credentialValues';
 
 export class FusionAuthApi implements ICredentialType {
 	name = 'fusionAuthApi';

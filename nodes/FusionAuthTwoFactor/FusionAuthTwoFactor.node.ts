@@ -8,7 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { buildProperties } from './actions/operations';
 import { router } from './actions/router';
-import { fusionAuthApiTest } from './methods/credentialTest';
+import { fusionAuthApiTest } from '../shared/credentialTest';
 import { searchUsers } from './methods/listSearch';
 
 export class FusionAuthTwoFactor implements INodeType {

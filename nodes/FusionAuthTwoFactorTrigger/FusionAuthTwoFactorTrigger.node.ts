@@ -1,7 +1,7 @@
 import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { fusionAuthApiTest } from '../FusionAuthTwoFactor/methods/credentialTest';
+import { fusionAuthApiTest } from '../shared/credentialTest';
 import { triggerProperties } from './description';
 import { receive } from './receive';
 import { checkExists, create, remove } from './registration';

@@ -2,11 +2,10 @@
 import type { IDataObject, IHookFunctions, IHttpRequestOptions, IN8nHttpFullResponse, IWebhookFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { parseBaseUrl } from '../FusionAuthTwoFactor/transport/baseUrl';
-import { credentialText, credentialValueProblem, withCredentialSettings } from '../FusionAuthTwoFactor/transport/credentialValues';
-import { listFusionAuthErrors } from '../FusionAuthTwoFactor/transport/errors';
+import { parseBaseUrl } from '../shared/baseUrl';
+import { CREDENTIAL_TYPE, credentialText, credentialValueProblem, withCredentialSettings } from '../shared/credentialValues';
+import { listFusionAuthErrors } from '../shared/errors';
 
-export const CREDENTIAL_TYPE = 'fusionAuthApi';
 const TIMEOUT_MS = 10_000;
 /**
  * The key set is fetched while FusionAuth waits for the delivery's answer (2 s, see

@@ -21,7 +21,7 @@ import path from 'path';
 import { findOperation, operations } from '../../dist/nodes/FusionAuthTwoFactor/actions/operations';
 import type { FusionAuthOperation } from '../../dist/nodes/FusionAuthTwoFactor/actions/operation';
 import { collectChoices, collectDisplayNames, ItemParameters } from '../../dist/nodes/FusionAuthTwoFactor/helpers/parameters';
-import type { FusionAuthRequest } from '../../dist/nodes/FusionAuthTwoFactor/transport/request';
+import type { FusionAuthRequest } from '../../dist/nodes/shared/request';
 import { failures, oneItemEach } from '../harness/expectations';
 import { useRecordingServer } from '../harness/lifecycle';
 import type { RunResult } from '../harness/n8n';

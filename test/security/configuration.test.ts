@@ -4,7 +4,7 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { baseUrlProblem, parseBaseUrl } from '../../dist/nodes/FusionAuthTwoFactor/transport/baseUrl';
+import { baseUrlProblem, parseBaseUrl } from '../../dist/nodes/shared/baseUrl';
 import { useRecordingServer } from '../harness/lifecycle';
 import { header } from '../harness/wire';
 import { API_KEY, errors, runAt, TENANT_ID, USER_ID } from './support';

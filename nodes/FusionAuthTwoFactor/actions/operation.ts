@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-wor
 
 import type { ApiVersion, ItemParameters } from '../helpers/parameters';
 import type { FusionAuthTransport } from '../transport';
-import type { FusionAuthRequest, FusionAuthResponse } from '../transport/request';
+import type { FusionAuthRequest, FusionAuthResponse } from '../../shared/request';
 import type { ToolOutput } from './toolOutput';
 
 export type Resource = 'twoFactor' | 'secret' | 'code' | 'recoveryCode' | 'login' | 'user';

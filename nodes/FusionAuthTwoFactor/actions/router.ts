@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { ApiVersion } from '../helpers/parameters';
 import { collectChoices, collectDisplayNames, ItemParameters } from '../helpers/parameters';
 import { FusionAuthTransport } from '../transport';
-import type { FusionAuthRequest } from '../transport/request';
+import type { FusionAuthRequest } from '../../shared/request';
 import type { FusionAuthOperation } from './operation';
 import { bodyOrSuccess } from './operation';
 import { findOperation, operations } from './operations';

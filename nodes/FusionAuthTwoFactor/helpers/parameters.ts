@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Authentication, FusionAuthRequest, FusionAuthResponse, PathSegment } from '../transport/request';
-import { isUnsafePathSegment } from '../transport/request';
+import type { Authentication, FusionAuthRequest, FusionAuthResponse, PathSegment } from '../../shared/request';
+import { isUnsafePathSegment } from '../../shared/request';
 import type { ResolvedUser } from './userLocator';
 import { resolveUser } from './userLocator';
 import { isSingleToken, isUuid, isWellFormedText, quoteValue } from './validation';

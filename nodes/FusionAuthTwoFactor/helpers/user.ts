@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { FusionAuthRequest } from '../transport/request';
-import { isJsonObject as isObject } from '../transport/response';
+import type { FusionAuthRequest } from '../../shared/request';
+import { isJsonObject as isObject } from '../../shared/response';
 
 /**
  * A user's two factor methods: `twoFactor.methods` on FusionAuth 1.26 and later. A user without

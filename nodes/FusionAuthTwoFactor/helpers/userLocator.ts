@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { FusionAuthRequest, FusionAuthResponse } from '../transport/request';
+import type { FusionAuthRequest, FusionAuthResponse } from '../../shared/request';
 import type { ItemParameters } from './parameters';
 import { asUser } from './user';
 import { isUuid, quoteValue } from './validation';

@@ -3,7 +3,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeLis
 import { defaultTransportOptions } from '../actions/options';
 import { asUser, userSearchRequest } from '../helpers/user';
 import { FusionAuthTransport } from '../transport';
-import type { FusionAuthRequest } from '../transport/request';
+import type { FusionAuthRequest } from '../../shared/request';
 
 /** Users per page of the From List picker. */
 const PICKER_PAGE_SIZE = 25;

@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { credentialValueProblem } from './credentialValues';
+import { credentialValueProblem } from '../../shared/credentialValues';
 
 /*
  * The FusionAuth credential as one execution's requests use it.

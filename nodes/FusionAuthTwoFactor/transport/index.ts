@@ -7,15 +7,15 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { baseUrlProblem, parseBaseUrl } from './baseUrl';
-import { credentialValueProblem, withCredentialSettings } from './credentialValues';
-import type { ConnectionPhase } from './errors';
-import { apiError, connectionErrorCode, errorFromConnection, errorFromResponse, redirectError } from './errors';
+import { baseUrlProblem, parseBaseUrl } from '../../shared/baseUrl';
+import { CREDENTIAL_TYPE, credentialValueProblem, withCredentialSettings } from '../../shared/credentialValues';
+import type { ConnectionPhase } from '../../shared/errors';
+import { apiError, connectionErrorCode, errorFromConnection, errorFromResponse, redirectError } from '../../shared/errors';
 import { ExecutionCredentials } from './credentials';
-import type { FusionAuthRequest, FusionAuthResponse } from './request';
-import { describeEndpoint, isRepeatable, isUnsafePathSegment } from './request';
+import type { FusionAuthRequest, FusionAuthResponse } from '../../shared/request';
+import { describeEndpoint, isRepeatable, isUnsafePathSegment } from '../../shared/request';
 
-export { isRepeatable } from './request';
+export { isRepeatable } from '../../shared/request';
 import {
 	BodyReadError,
 	describeBody,
@@ -25,9 +25,8 @@ import {
 	parseBody,
 	readBody,
 	unexpectedBody,
-} from './response';
+} from '../../shared/response';
 
-export const CREDENTIAL_TYPE = 'fusionAuthApi';
 
 /** A run of the node, or the editor's list search (From List), which has no cancel signal. */
 export type TransportContext = (IExecuteFunctions | ILoadOptionsFunctions) & {

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ItemParameters } from '../../helpers/parameters';
-import type { FusionAuthRequest } from '../../transport/request';
+import type { FusionAuthRequest } from '../../../shared/request';
 import {
 	additionalFields,
 	messageTypeField,

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ItemParameters } from '../../helpers/parameters';
-import type { FusionAuthRequest, FusionAuthResponse } from '../../transport/request';
+import type { FusionAuthRequest, FusionAuthResponse } from '../../../shared/request';
 import { additionalFields, applicationIdField, userIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 import { definedOnly, userNotFound } from '../operation';

@@ -1,5 +1,5 @@
 import type { ItemParameters } from '../../helpers/parameters';
-import type { FusionAuthRequest } from '../../transport/request';
+import type { FusionAuthRequest } from '../../../shared/request';
 import { userIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 import { recoveryCodeRequest, recoveryCodesOutput } from './recoveryCodes';

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ItemParameters } from '../../helpers/parameters';
-import type { FusionAuthRequest, FusionAuthResponse, PathSegment } from '../../transport/request';
+import type { FusionAuthRequest, FusionAuthResponse, PathSegment } from '../../../shared/request';
 import { userNotFound } from '../operation';
 
 /** Both recovery-code endpoints are `/api/user/two-factor/recovery-code/{userId}`; the method picks one. */

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { otpauthUri } from '../../helpers/otpauth';
 import type { ItemParameters } from '../../helpers/parameters';
 import { decodeBase64, encodeBase32 } from '../../helpers/totp';
-import type { FusionAuthRequest, FusionAuthResponse } from '../../transport/request';
+import type { FusionAuthRequest, FusionAuthResponse } from '../../../shared/request';
 import { additionalFields, authenticateWith, jwtProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 

@@ -1,5 +1,5 @@
 import type { ItemParameters } from '../../helpers/parameters';
-import type { FusionAuthRequest } from '../../transport/request';
+import type { FusionAuthRequest } from '../../../shared/request';
 import {
 	additionalFields,
 	applicationIdField,

@@ -1,5 +1,5 @@
 import type { ItemParameters } from '../../helpers/parameters';
-import type { Authentication, PathSegment } from '../../transport/request';
+import type { Authentication, PathSegment } from '../../../shared/request';
 import { userNotFound } from '../operation';
 
 /**

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { ItemParameters } from '../../helpers/parameters';
 import { asUser, userItem } from '../../helpers/user';
 import type { FusionAuthTransport } from '../../transport';
-import type { FusionAuthRequest, PathSegment } from '../../transport/request';
+import type { FusionAuthRequest, PathSegment } from '../../../shared/request';
 import { userIdProperty } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 import { USER_FIELDS } from '../toolOutput';

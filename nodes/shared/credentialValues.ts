@@ -4,6 +4,9 @@
  * alter or drop. One rule for the node and for the credential's own `authenticate`.
  */
 
+/** The credential type every node and the credential test use. */
+export const CREDENTIAL_TYPE = 'fusionAuthApi';
+
 const FIELDS: Array<{ name: 'apiKey' | 'tenantId'; label: string }> = [
 	{ name: 'apiKey', label: 'API Key' },
 	{ name: 'tenantId', label: 'Tenant ID' },

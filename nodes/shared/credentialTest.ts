@@ -5,9 +5,9 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { baseUrlProblem, parseBaseUrl } from '../transport/baseUrl';
-import { credentialText, credentialValueProblem, withCredentialSettings } from '../transport/credentialValues';
-import { connectionErrorCode, firstMessage, hasErrorCode } from '../transport/errors';
+import { baseUrlProblem, parseBaseUrl } from './baseUrl';
+import { credentialText, credentialValueProblem, withCredentialSettings } from './credentialValues';
+import { connectionErrorCode, firstMessage, hasErrorCode } from './errors';
 
 /** The endpoint the test calls: a harmless read that needs a valid API key and nothing else. */
 const TEST_ENDPOINT = '/api/two-factor/secret';
