@@ -15,11 +15,11 @@ test.each(operations.map((operation) => [operation.resource, operation.option.va
 	},
 );
 
-// The selectors hide an operation from agents by handsOutCredentials; the router lets an agent run
+// The selectors hide an operation from agents by keptFromAgents; the router lets an agent run
 // only what has a toolOutput. The two must name the same operations.
 test.each(operations.map((operation) => [operation.resource, operation.option.value, operation]))(
-	'%s.%s is either offered to agents with an allowlist or hands out credentials, never both or neither',
+	'%s.%s is either offered to agents with an allowlist or kept from them with a reason, never both or neither',
 	(_resource, _operation, operation) => {
-		expect(operation.handsOutCredentials === true).toBe(operation.toolOutput === undefined);
+		expect(operation.keptFromAgents !== undefined).toBe(operation.toolOutput === undefined);
 	},
 );

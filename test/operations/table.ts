@@ -128,6 +128,8 @@ export interface OperationTable {
 	sendsNoRequest?: boolean;
 	/** For operations offered to AI agents: a check of what an agent receives from a poisoned answer. */
 	agentOutput?: Partial<Record<ApiVersion, (output: IDataObject) => void>>;
+	/** For operations kept from AI agents: the whole message an agent receives, saying why. */
+	agentRefusal?: string;
 	requests?: RequestCase[];
 	outputs?: OutputCase[];
 	errors?: ErrorCase[];
@@ -505,7 +507,10 @@ export function describeOperation(table: OperationTable): void {
 					expect(server.requests).toHaveLength(0);
 					const [failure, ...others] = failures(result);
 					expect(others).toEqual([]);
-					expect(failure.message).toMatch(/not available to AI agents/);
+					expect(failure.message).toBe(table.agentRefusal);
+				});
+				test('the refusal is written in the table', () => {
+					expect(table.agentRefusal).toMatch(/^(.+ \(.+\)|The resource ".+") is not available to AI agents: .+$/);
 				});
 			}
 		});

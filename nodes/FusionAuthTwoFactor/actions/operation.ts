@@ -21,10 +21,11 @@ export interface FusionAuthOperation {
 	/** Its own parameters; the registry adds the resource/operation display options. */
 	properties: INodeProperties[];
 	/**
-	 * Hands out credentials (recovery codes, secrets, codes, login tokens) or takes one an agent could
-	 * choose to mint a second factor: not offered to AI agents.
+	 * Why the operation is kept from AI agents (it hands out a secret, code, recovery code or login
+	 * token, or changes a second factor in a way an agent must not choose): never offered to them,
+	 * and refused with this reason. Operations without it are offered, with their `toolOutput`.
 	 */
-	handsOutCredentials?: boolean;
+	keptFromAgents?: string;
 	/** What an AI agent receives of the output; every operation offered to agents has one. */
 	toolOutput?: ToolOutput;
 	/** Outputs a list (one item per entry) instead of one item per input item. */

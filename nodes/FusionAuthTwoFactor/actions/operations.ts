@@ -84,7 +84,7 @@ function operationsOf(resource: Resource, apiVersion: ApiVersion, forTools: bool
 		(entry) =>
 			entry.resource === resource &&
 			entry.apiVersions.includes(apiVersion) &&
-			!(forTools && entry.handsOutCredentials),
+			!(forTools && entry.keptFromAgents !== undefined),
 	);
 }
 

@@ -26,12 +26,12 @@ function resolveOperation(context: IExecuteFunctions): FusionAuthOperation {
 		throw new NodeOperationError(node, `API Version must be "current" or "legacy", not ${JSON.stringify(apiVersion)}`);
 	}
 	const operation = findOperation(resource, name);
-	const refuseForTools = (what: string) =>
-		new NodeOperationError(node, `${what} hands out credentials and is not available to AI agents`);
+	const refuseForTools = (what: string, reasons: string[]) =>
+		new NodeOperationError(node, `${what} is not available to AI agents: ${[...new Set(reasons)].join('; ')}`);
 	if (!operation) {
 		const ofResource = operations.filter((entry) => entry.resource === resource);
-		if (runsAsTool(context) && ofResource.length > 0 && ofResource.every((entry) => entry.handsOutCredentials)) {
-			throw refuseForTools(`The resource "${resource}"`);
+		if (runsAsTool(context) && ofResource.length > 0 && ofResource.every((entry) => entry.keptFromAgents !== undefined)) {
+			throw refuseForTools(`The resource "${resource}"`, ofResource.map((entry) => entry.keptFromAgents as string));
 		}
 		if (ofResource.length > 0 && !ofResource.some((entry) => entry.apiVersions.includes(apiVersion))) {
 			throw new NodeOperationError(node, `The resource "${resource}" needs FusionAuth 1.26 or later: set API Version accordingly`);
@@ -44,8 +44,8 @@ function resolveOperation(context: IExecuteFunctions): FusionAuthOperation {
 			`${operation.option.name} (${resource}) needs FusionAuth 1.26 or later: set API Version accordingly`,
 		);
 	}
-	if (operation.handsOutCredentials && runsAsTool(context)) {
-		throw refuseForTools(`${operation.option.name} (${resource})`);
+	if (operation.keptFromAgents !== undefined && runsAsTool(context)) {
+		throw refuseForTools(`${operation.option.name} (${resource})`, [operation.keptFromAgents]);
 	}
 	return operation;
 }

@@ -77,6 +77,7 @@ const eightDigitRows: OutputCase[] = RFC6238_SHA1.map(({ seconds, totp: code, co
 }));
 
 describeOperation({
+	agentRefusal: 'Generate TOTP (code) is not available to AI agents: it computes login codes from a two-factor secret',
 	resource: 'code',
 	operation: 'generateTotp',
 	editor: {

@@ -10,6 +10,7 @@ const LOGIN_RESPONSE = {
 };
 
 describeOperation({
+	agentRefusal: 'Complete (login) is not available to AI agents: it hands out the tokens of a completed login',
 	resource: 'login',
 	operation: 'complete',
 	editor: {
@@ -123,7 +124,7 @@ describeOperation({
 		test('refused as a tool without sending anything, saying why', async () => {
 			server.respondWith({ status: 200, body: { ...POISONED_ANSWER, token: 'eyJ.eyJ.sig' } });
 			const result = await runOperation(server.url, 'current', { ...COMPLETE, twoFactorId: TWO_FACTOR_ID, code: '123456' }, { tool: true });
-			expect(result.error?.message).toBe('Complete (login) hands out credentials and is not available to AI agents');
+			expect(result.error?.message).toBe('Complete (login) is not available to AI agents: it hands out the tokens of a completed login');
 			expect(result.output).toEqual([]);
 			expect(server.requests).toHaveLength(0);
 			expect(JSON.stringify(result.output.map((item) => item.json))).not.toContain('eyJ');

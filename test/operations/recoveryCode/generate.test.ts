@@ -5,6 +5,7 @@ const RECOVERY_CODES = ['2XJQY-7KDL3', 'BX4QH-N8RT6', 'C9WQ2-LMK3P', 'D7TZ5-QWE2
 const OTHER_USER = '0d8a7c6b-5e4f-4a3b-9c2d-1e0f9a8b7c6d';
 
 describeOperation({
+	agentRefusal: "The resource \"recoveryCode\" is not available to AI agents: it hands out a user's new recovery codes; it hands out a user's recovery codes",
 	resource: 'recoveryCode',
 	operation: 'generate',
 	editor: {

@@ -7,6 +7,7 @@ const RECOVERY_CODES = ['2XJQY-7KDL3', 'BX4QH-N8RT6', 'C9WQ2-LMK3P', 'D7TZ5-QWE2
 const CODES_AND_MORE = { status: 200, body: { recoveryCodes: ['A'], token: 'eyJ.eyJ.sig', twoFactorId: TWO_FACTOR_ID, methods: [] } };
 
 describeOperation({
+	agentRefusal: "The resource \"recoveryCode\" is not available to AI agents: it hands out a user's new recovery codes; it hands out a user's recovery codes",
 	resource: 'recoveryCode',
 	operation: 'get',
 	editor: {
@@ -74,11 +75,11 @@ describeOperation({
 			expect((get as { description?: string }).description).toMatch(/Deprecated by FusionAuth since 1\.64/);
 		});
 
-		test('as a tool: stops before any request, saying the resource hands out credentials, and outputs nothing', async () => {
+		test('as a tool: stops before any request, saying why the resource is kept from agents, and outputs nothing', async () => {
 			server.respondWith(CODES_AND_MORE);
 			const result = await runOperation(server.url, 'current', { resource: 'recoveryCode', operation: 'get', userId: USER_ID }, { tool: true });
 			expect(result.error).toBeDefined();
-			expect(result.error?.message).toBe('The resource "recoveryCode" hands out credentials and is not available to AI agents');
+			expect(result.error?.message).toBe("The resource \"recoveryCode\" is not available to AI agents: it hands out a user's new recovery codes; it hands out a user's recovery codes");
 			expect(result.output).toEqual([]);
 			expect(server.requests).toHaveLength(0);
 			expect(JSON.stringify(outputJson(result))).not.toContain('eyJ');

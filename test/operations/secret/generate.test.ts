@@ -30,6 +30,7 @@ function readKeyUri(uri: string) {
 }
 
 describeOperation({
+	agentRefusal: 'The resource "secret" is not available to AI agents: it hands out a new two-factor secret',
 	resource: 'secret',
 	operation: 'generate',
 	editor: {

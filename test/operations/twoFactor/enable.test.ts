@@ -33,6 +33,7 @@ const inputs: InputCase[] = [
 ];
 
 describeOperation({
+	agentRefusal: 'Enable (twoFactor) is not available to AI agents: it would let an agent give a user a second factor whose secret or code the agent chose',
 	resource: 'twoFactor',
 	operation: 'enable',
 	editor: {

@@ -24,6 +24,7 @@ const withMethod = (code: string) => (request: RecordedRequest): Reply => {
 };
 
 describeOperation({
+	agentRefusal: 'Remove All (twoFactor) is not available to AI agents: it removes every second factor of a user',
 	resource: 'twoFactor',
 	operation: 'removeAll',
 	usesLookedUpUser: true,

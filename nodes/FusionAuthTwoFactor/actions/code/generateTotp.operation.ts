@@ -39,7 +39,7 @@ export const generateTotp: FusionAuthOperation = {
 	},
 	apiVersions: ['current', 'legacy'],
 	// A code from a secret is a second factor: agents neither give secrets nor get codes.
-	handsOutCredentials: true,
+	keptFromAgents: 'it computes login codes from a two-factor secret',
 	properties: [
 		secretProperty('The authenticator secret, as Generate Secret returns it'),
 		secretEncodingProperty(),

@@ -24,7 +24,7 @@ export const complete: FusionAuthOperation = {
 			'Finish a login that waits for two factor with a code or a recovery code; returns the login response with its tokens',
 	},
 	apiVersions: ['current'],
-	handsOutCredentials: true,
+	keptFromAgents: 'it hands out the tokens of a completed login',
 	properties: [
 		twoFactorIdProperty,
 		codeProperty(

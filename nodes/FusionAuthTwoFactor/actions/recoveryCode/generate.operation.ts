@@ -14,7 +14,7 @@ export const generate: FusionAuthOperation = {
 			"Issue ten new recovery codes for a user with two factor enabled; the user's previous recovery codes stop working",
 	},
 	apiVersions: ['current'],
-	handsOutCredentials: true,
+	keptFromAgents: "it hands out a user's new recovery codes",
 	properties: [userIdProperty()],
 
 	async request(parameters: ItemParameters): Promise<FusionAuthRequest> {

@@ -14,7 +14,7 @@ export const get: FusionAuthOperation = {
 			"Retrieve a user's unused recovery codes. Deprecated by FusionAuth since 1.64: prefer Generate, which issues new ones.",
 	},
 	apiVersions: ['current'],
-	handsOutCredentials: true,
+	keptFromAgents: "it hands out a user's recovery codes",
 	properties: [userIdProperty()],
 
 	async request(parameters: ItemParameters): Promise<FusionAuthRequest> {

@@ -17,7 +17,7 @@ export const generate: FusionAuthOperation = {
 	},
 	apiVersions: ['current', 'legacy'],
 	// A secret sets up an authenticator: whoever holds it can make the user's codes.
-	handsOutCredentials: true,
+	keptFromAgents: 'it hands out a new two-factor secret',
 	properties: [
 		authenticateWith,
 		jwtProperty,

@@ -28,7 +28,7 @@ export const enable: FusionAuthOperation = {
 	apiVersions: ['current', 'legacy'],
 	// Its output holds recovery codes or a login-completing code, and a secret or an address
 	// chosen by an agent would give the agent a second factor of the user's.
-	handsOutCredentials: true,
+	keptFromAgents: 'it would let an agent give a user a second factor whose secret or code the agent chose',
 	properties: [
 		...userOrJwtProperties(),
 		onApiVersion('current', {

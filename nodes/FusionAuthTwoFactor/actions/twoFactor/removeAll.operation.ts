@@ -46,7 +46,7 @@ export const removeAll: FusionAuthOperation = {
 	},
 	apiVersions: ['current'],
 	// It removes a user's second factor: a person decides that, not an agent.
-	handsOutCredentials: true,
+	keptFromAgents: 'it removes every second factor of a user',
 	properties: [userIdProperty()],
 
 	async execute(parameters: ItemParameters, transport: () => Promise<FusionAuthTransport>): Promise<IDataObject> {
