@@ -1,17 +1,28 @@
-/** The trigger's calls to FusionAuth: the Webhook, Tenant and Key APIs, and the public JWKS. */
-import type { IDataObject, IHookFunctions, IHttpRequestOptions, IN8nHttpFullResponse, IWebhookFunctions } from 'n8n-workflow';
+/**
+ * The trigger's calls to FusionAuth: the Webhook and Tenant APIs, and the public JWKS. All go
+ * through the shared `exchange` (shared/send.ts), under the node's rules: one deadline for the
+ * whole exchange, size limits, no redirect followed.
+ */
+import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { parseBaseUrl } from '../shared/baseUrl';
-import { CREDENTIAL_TYPE, credentialText, credentialValueProblem, withCredentialSettings } from '../shared/credentialValues';
-import { listFusionAuthErrors } from '../shared/errors';
+import { CREDENTIAL_TYPE, credentialText, credentialValueProblem } from '../shared/credentialValues';
+import { errorFromConnection, listFusionAuthErrors, redirectError, tooLargeError } from '../shared/errors';
+import type { FusionAuthRequest, HttpMethod, PathSegment } from '../shared/request';
+import { buildUrl, describeEndpoint, UnsafePathSegmentError } from '../shared/request';
+import { isJsonObject, MAX_BODY_BYTES } from '../shared/response';
+import { exchange, sendWithApiKey, sendWithoutApiKey } from '../shared/send';
 
+/** The Webhook and Tenant API calls run on activation and deactivation, with nobody waiting on a delivery. */
 const TIMEOUT_MS = 10_000;
 /**
  * The key set is fetched while FusionAuth waits for the delivery's answer (2 s, see
  * registration.ts): a fetch must end before that, or the delivery fails even with a good key.
  */
-const JWKS_TIMEOUT_MS = 1_500;
+export const JWKS_TIMEOUT_MS = 1_500;
+/** A key set holds a few public keys of a few KiB each; anything far larger is not FusionAuth's. */
+export const MAX_JWKS_BYTES = 256 * 1024;
 
 type Context = IHookFunctions | IWebhookFunctions;
 
@@ -40,56 +51,56 @@ export async function readCredential(context: Context): Promise<Credential> {
 
 export interface ApiAnswer {
 	statusCode: number;
+	/** FusionAuth's JSON object, or undefined when the answer held none. */
 	body: IDataObject | undefined;
-}
-
-function parseBody(body: unknown): IDataObject | undefined {
-	if (body === undefined || body === null || body === '') return undefined;
-	if (Buffer.isBuffer(body)) return parseBody(body.toString('utf8'));
-	if (typeof body === 'string') {
-		try {
-			return parseBody(JSON.parse(body));
-		} catch {
-			return undefined;
-		}
-	}
-	return typeof body === 'object' ? (body as IDataObject) : undefined;
 }
 
 /**
  * One API-key request to FusionAuth. Statuses come back as they are (a 404 on a webhook is an
- * answer, not a failure); no answer at all becomes an error naming the server, never the key.
+ * answer, not a failure); a redirect, an answer too large, and no complete answer at all become
+ * errors naming the server, never the key. Ids in `path` (a webhook id FusionAuth gave, a tenant
+ * id) that would move the request to another path are refused before anything is sent.
  */
 export async function callApi(
 	context: Context,
 	credential: Credential,
-	method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-	path: string[],
+	method: HttpMethod,
+	path: PathSegment[],
 	body?: IDataObject,
 ): Promise<ApiAnswer> {
-	const options: IHttpRequestOptions = {
-		method,
-		url: `${credential.baseUrl}/api/${path.map((segment) => encodeURIComponent(segment)).join('/')}`,
-		headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		// FusionAuth's API never redirects; following one would carry the API key elsewhere.
-		disableFollowRedirect: true,
-		timeout: TIMEOUT_MS,
-	};
-	if (body !== undefined) options.body = JSON.stringify(body);
-	let response: IN8nHttpFullResponse;
+	const node = context.getNode();
+	const request: FusionAuthRequest = { method, path, authentication: { type: 'apiKey' } };
+	let url: string;
 	try {
-		response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options)) as IN8nHttpFullResponse;
+		url = buildUrl(credential.baseUrl, request);
 	} catch (error) {
-		const code = (error as { code?: unknown }).code;
-		throw new NodeOperationError(
-			context.getNode(),
-			`Could not reach FusionAuth at ${credential.baseUrl}${typeof code === 'string' ? ` (${code})` : ''}`,
-			{ description: `${method} /api/${path[0]}: no answer.` },
-		);
+		if (!(error instanceof UnsafePathSegmentError)) throw error;
+		throw new NodeOperationError(node, `Refusing to send ${describeEndpoint(request)} with ${error.parameter} "${error.value}"`, {
+			description: `As a path segment, "${error.value}" would send the request to another path of FusionAuth's API. Nothing was sent.`,
+		});
 	}
-	return { statusCode: response.statusCode, body: parseBody(response.body) };
+	const exchanged = await exchange(
+		sendWithApiKey(context),
+		{
+			method,
+			url,
+			headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		},
+		{ timeoutMs: TIMEOUT_MS, maxBodyBytes: MAX_BODY_BYTES },
+	);
+	switch (exchanged.outcome) {
+		case 'failed':
+			throw errorFromConnection(node, request, exchanged.cause, credential.baseUrl, TIMEOUT_MS, undefined, exchanged.phase, exchanged.statusCode);
+		case 'redirect':
+			throw redirectError(node, request, exchanged.statusCode, exchanged.location, url, undefined);
+		case 'tooLarge':
+			throw tooLargeError(node, request, exchanged.statusCode, exchanged.contentType, MAX_BODY_BYTES, undefined);
+		case 'answer': {
+			const read = exchanged.body;
+			return { statusCode: exchanged.statusCode, body: read.kind === 'json' && isJsonObject(read.value) ? read.value : undefined };
+		}
+	}
 }
 
 /** The error for an answer the trigger cannot go on with, in FusionAuth's words where it gave any. */
@@ -98,32 +109,36 @@ export function apiFailure(context: Context, what: string, endpoint: string, ans
 	let hint = listed.join('\n');
 	if (answer.statusCode === 401) {
 		hint = `FusionAuth rejected the API key: check it, and that it is allowed to call ${endpoint}.`;
-	} else if (answer.statusCode >= 300 && answer.statusCode < 400) {
-		hint = 'FusionAuth answered with a redirect, which its API never does: check the Base URL in the credential.';
 	}
 	const message = `${what}: FusionAuth answered ${answer.statusCode}`;
 	return new NodeApiError(context.getNode(), { message }, { message, description: hint || `${endpoint} answered ${answer.statusCode}.`, httpCode: String(answer.statusCode) });
 }
 
 /**
- * The server's public JSON Web Key Set (no credential: it is public). Anything but a set (an
- * error page, a proxy's 502) throws, so that the keys already known are kept.
+ * The server's public JSON Web Key Set (no API key: it is public), within JWKS_TIMEOUT_MS and
+ * MAX_JWKS_BYTES. Anything but a set (an error page, a proxy's 502, a redirect, a set too large,
+ * no complete answer in time) throws, so that the keys already known are kept.
  */
 export async function fetchJwks(context: Context, credential: Credential): Promise<unknown[]> {
-	const options: IHttpRequestOptions = {
-		method: 'GET',
-		url: `${credential.baseUrl}/.well-known/jwks.json`,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		disableFollowRedirect: true,
-		timeout: JWKS_TIMEOUT_MS,
-	};
-	const response = (await context.helpers.httpRequest(
-		withCredentialSettings(options, { ...credential }),
-	)) as IN8nHttpFullResponse;
-	const body = parseBody(response.body);
-	if (response.statusCode !== 200 || !Array.isArray(body?.keys)) {
-		throw new Error(`FusionAuth's key set answered ${response.statusCode} without a list of keys`);
+	const exchanged = await exchange(
+		sendWithoutApiKey(context, { ...credential }),
+		{ method: 'GET', url: `${credential.baseUrl}/.well-known/jwks.json` },
+		{ timeoutMs: JWKS_TIMEOUT_MS, maxBodyBytes: MAX_JWKS_BYTES },
+	);
+	switch (exchanged.outcome) {
+		case 'failed':
+			throw new Error(`FusionAuth's key set: no complete answer within ${JWKS_TIMEOUT_MS / 1000} s (${exchanged.code ?? exchanged.phase})`);
+		case 'redirect':
+			throw new Error(`FusionAuth's key set answered ${exchanged.statusCode}, a redirect, which is not followed`);
+		case 'tooLarge':
+			throw new Error(`FusionAuth's key set answered with more than ${MAX_JWKS_BYTES / 1024} KiB: refused`);
+		case 'answer': {
+			const { statusCode, body } = exchanged;
+			const keys = body.kind === 'json' && isJsonObject(body.value) ? body.value.keys : undefined;
+			if (statusCode !== 200 || !Array.isArray(keys)) {
+				throw new Error(`FusionAuth's key set answered ${statusCode} without a list of keys`);
+			}
+			return keys as unknown[];
+		}
 	}
-	return body.keys as unknown[];
 }

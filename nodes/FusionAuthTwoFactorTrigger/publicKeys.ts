@@ -32,7 +32,7 @@ export class PublicKeyCache {
 	constructor(private readonly now: () => number = Date.now) {}
 
 	/** The key for `kid`, fetching the set when it is stale or does not hold the kid. */
-	async get(server: string, kid: string, fetch: () => Promise<unknown[]>): Promise<KeyObject | undefined> {
+	async get(server: string, kid: string, download: () => Promise<unknown[]>): Promise<KeyObject | undefined> {
 		let entry = this.servers.get(server);
 		const known = entry?.keys.get(kid);
 		if (entry !== undefined && known !== undefined && this.now() - entry.fetchedAt < MAX_AGE_MS) return known;
@@ -44,7 +44,7 @@ export class PublicKeyCache {
 			entry = { keys: new Map(), fetchedAt: 0, missing: new Map() };
 			this.servers.set(server, entry);
 		}
-		entry.refreshing ??= this.refresh(entry, fetch).finally(() => {
+		entry.refreshing ??= this.refresh(entry, download).finally(() => {
 			(entry as Entry).refreshing = undefined;
 		});
 		const fetched = await entry.refreshing;
@@ -60,12 +60,12 @@ export class PublicKeyCache {
 	}
 
 	/** Whether a set arrived; without one the keys already known stay. */
-	private async refresh(entry: Entry, fetch: () => Promise<unknown[]>): Promise<boolean> {
+	private async refresh(entry: Entry, download: () => Promise<unknown[]>): Promise<boolean> {
 		const wait = entry.fetchedAt + MIN_GAP_MS - this.now();
 		if (wait > 0) await sleep(wait);
 		let keys: unknown[];
 		try {
-			keys = await fetch();
+			keys = await download();
 		} catch {
 			// FusionAuth unreachable or answering with an error: keep what was known (a stale key
 			// still verifies until rotated).

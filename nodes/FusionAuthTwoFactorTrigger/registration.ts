@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { PathSegment } from '../shared/request';
 import { apiFailure, callApi, readCredential } from './api';
 import type { ApiAnswer, Credential } from './api';
 import { SHARED_VALUE_HEADER } from './verification';
@@ -87,6 +88,11 @@ function webhookBody(context: IHookFunctions, credential: Credential, url: strin
 	return webhook;
 }
 
+/** The webhook id FusionAuth gave, as a path segment the shared rule checks before it is sent. */
+function webhookIdSegment(registration: Registration): PathSegment {
+	return { parameter: 'webhookId', value: String(registration.webhookId) };
+}
+
 function fingerprintOf(webhook: IDataObject): string {
 	return createHash('sha256').update(JSON.stringify(webhook)).digest('base64url');
 }
@@ -104,7 +110,7 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	const registration = known[url];
 	if (registration === undefined) return false;
 	const credential = await readCredential(this);
-	const answer = await callApi(this, credential, 'GET', ['webhook', registration.webhookId]);
+	const answer = await callApi(this, credential, 'GET', ['webhook', webhookIdSegment(registration)]);
 	if (answer.statusCode === 404) {
 		// Deleted in FusionAuth: registered again by create.
 		delete known[url];
@@ -159,7 +165,7 @@ async function removeWebhook(
 ): Promise<ApiAnswer | undefined> {
 	const registration = known[url];
 	if (registration === undefined) return undefined;
-	const answer = await callApi(context, credential, 'DELETE', ['webhook', registration.webhookId]);
+	const answer = await callApi(context, credential, 'DELETE', ['webhook', webhookIdSegment(registration)]);
 	if (answer.statusCode !== 200 && answer.statusCode !== 404) return answer;
 	delete known[url];
 	return undefined;
@@ -188,7 +194,7 @@ async function enableEventsInTenant(context: IHookFunctions, credential: Credent
 		}
 		tenantId = String((tenants[0] as IDataObject).id);
 	}
-	const current = await callApi(context, credential, 'GET', ['tenant', tenantId]);
+	const current = await callApi(context, credential, 'GET', ['tenant', { parameter: 'tenantId', value: tenantId }]);
 	if (current.statusCode !== 200) throw apiFailure(context, 'Could not read the tenant', 'GET /api/tenant/{tenantId}', current);
 	const configured = (((current.body?.tenant as IDataObject | undefined)?.eventConfiguration as IDataObject | undefined)?.events ?? {}) as IDataObject;
 	const changes: IDataObject = {};
@@ -197,6 +203,6 @@ async function enableEventsInTenant(context: IHookFunctions, credential: Credent
 		if (entry?.enabled !== true) changes[event] = { enabled: true, transactionType: 'None' };
 	}
 	if (Object.keys(changes).length === 0) return;
-	const patched = await callApi(context, credential, 'PATCH', ['tenant', tenantId], { tenant: { eventConfiguration: { events: changes } } });
+	const patched = await callApi(context, credential, 'PATCH', ['tenant', { parameter: 'tenantId', value: tenantId }], { tenant: { eventConfiguration: { events: changes } } });
 	if (patched.statusCode !== 200) throw apiFailure(context, 'Could not enable the events in the tenant', 'PATCH /api/tenant/{tenantId}', patched);
 }

@@ -8,10 +8,16 @@ import type {
 import { baseUrlProblem, parseBaseUrl } from './baseUrl';
 import { credentialText, credentialValueProblem, withCredentialSettings } from './credentialValues';
 import { connectionErrorCode, firstMessage, hasErrorCode } from './errors';
+import { buildUrl } from './request';
+import type { Exchanged } from './send';
+import { exchange, sendWithFetch } from './send';
 
 /** The endpoint the test calls: a harmless read that needs a valid API key and nothing else. */
-const TEST_ENDPOINT = '/api/two-factor/secret';
+const TEST_PATH = ['two-factor', 'secret'];
+const TEST_ENDPOINT = `/api/${TEST_PATH.join('/')}`;
 const TIMEOUT_MS = 15_000;
+/** FusionAuth's answer to the test is a secret in two encodings, well under a KiB. */
+const MAX_TEST_BODY_BYTES = 64 * 1024;
 
 interface TestResponse {
 	statusCode: number;
@@ -63,13 +69,12 @@ export function judgeTestResponse(baseUrl: string, response: TestResponse): INod
 	return error(`FusionAuth at ${baseUrl} answered ${statusCode} to ${TEST_ENDPOINT}: try again later, or check the server`);
 }
 
-/** Why a request got no answer at all, in words that point at the Base URL. */
-function unreachable(baseUrl: string, cause: unknown, ignoreSslIssues: boolean): INodeCredentialTestResult {
-	const failure = cause as { name?: unknown } | undefined;
-	if (failure?.name === 'TimeoutError') {
-		return error(`Could not reach FusionAuth at ${baseUrl}: no answer within ${TIMEOUT_MS / 1000} seconds. Check the Base URL and that the server is running.`);
+/** Why a request got no complete answer, in words that point at the Base URL. */
+function unreachable(baseUrl: string, failed: Extract<Exchanged, { outcome: 'failed' }>, ignoreSslIssues: boolean): INodeCredentialTestResult {
+	if (failed.phase === 'deadline') {
+		return error(`Could not reach FusionAuth at ${baseUrl}: no complete answer within ${TIMEOUT_MS / 1000} seconds. Check the Base URL and that the server is running.`);
 	}
-	const code = connectionErrorCode(cause) ?? '';
+	const code = failed.code ?? connectionErrorCode(failed.cause) ?? '';
 	if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
 		return error(
 			ignoreSslIssues
@@ -108,30 +113,27 @@ export async function fusionAuthApiTest(
 	if (apiKey === '') return error('The API Key in the FusionAuth credential is empty');
 	const valueProblem = credentialValueProblem(data);
 	if (valueProblem !== undefined) return error(valueProblem);
-	// fetch has no switch for certificate checks: Ignore SSL Issues cannot apply here (see unreachable).
+	// The test's sending function (shared/send.ts) cannot skip certificate checks: Ignore SSL
+	// Issues cannot apply here (see unreachable).
 	const { headers } = withCredentialSettings({ headers: { Authorization: apiKey, Accept: 'application/json' } }, data);
-
-	let response: TestResponse;
-	try {
-		// Node's fetch rather than `this.helpers.request`, the only helper a credential test gets:
-		// n8n's community-package scanner rejects that deprecated helper.
-		const answer = await fetch(`${baseUrl}${TEST_ENDPOINT}`, {
-			method: 'GET',
-			headers,
-			// A redirect is reported, never followed: following it would carry the key to another place.
-			redirect: 'manual',
-			signal: AbortSignal.timeout(TIMEOUT_MS),
-		});
-		const text = await answer.text();
-		let body: unknown = text;
-		try {
-			body = text === '' ? undefined : (JSON.parse(text) as unknown);
-		} catch {
-			// Not JSON: judged as a server that is not FusionAuth.
+	const url = buildUrl(baseUrl, { path: TEST_PATH });
+	const exchanged = await exchange(sendWithFetch, { method: 'GET', url, headers }, { timeoutMs: TIMEOUT_MS, maxBodyBytes: MAX_TEST_BODY_BYTES });
+	switch (exchanged.outcome) {
+		case 'failed':
+			return unreachable(baseUrl, exchanged, data.ignoreSslIssues === true);
+		case 'redirect':
+			// Reported, never followed: following it would carry the key to another place.
+			return judgeTestResponse(baseUrl, { statusCode: exchanged.statusCode });
+		case 'tooLarge':
+			return error(
+				`The server at ${baseUrl} answered ${exchanged.statusCode} with more than ${MAX_TEST_BODY_BYTES / 1024} KiB, where FusionAuth answers with a few hundred bytes: check that the Base URL is where FusionAuth is served`,
+			);
+		case 'answer': {
+			const { body } = exchanged;
+			return judgeTestResponse(baseUrl, {
+				statusCode: exchanged.statusCode,
+				body: body.kind === 'json' ? body.value : body.kind === 'text' ? body.text : undefined,
+			});
 		}
-		response = { statusCode: answer.status, body };
-	} catch (cause) {
-		return unreachable(baseUrl, cause, data.ignoreSslIssues === true);
 	}
-	return judgeTestResponse(baseUrl, response);
 }

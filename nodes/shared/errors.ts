@@ -65,7 +65,8 @@ export function apiError(
 	message: string,
 	description: string | undefined,
 	httpCode: string | undefined,
-	itemIndex: number,
+	/** Undefined for calls that belong to no item (the trigger's). */
+	itemIndex: number | undefined,
 	data?: IDataObject,
 ): NodeApiError {
 	// A fresh error from plain data: wrapping n8n's own NodeApiError would keep its text, and
@@ -244,7 +245,7 @@ export function errorFromConnection(
 	error: unknown,
 	baseUrl: string,
 	timeoutMs: number,
-	itemIndex: number,
+	itemIndex: number | undefined,
 	phase: ConnectionPhase = 'request',
 	statusCode?: number,
 ): NodeApiError {
@@ -309,7 +310,7 @@ export function redirectError(
 	statusCode: number,
 	location: string | undefined,
 	requestUrl: string,
-	itemIndex: number,
+	itemIndex: number | undefined,
 ): NodeApiError {
 	const target = redirectTarget(location, requestUrl);
 	return apiError(
@@ -318,6 +319,24 @@ export function redirectError(
 			? `FusionAuth answered ${statusCode}, a redirect, which the node does not follow`
 			: `FusionAuth answered ${statusCode}, a redirect to ${target}, which the node does not follow: nothing was sent there`,
 		`${describeEndpoint(request)}: FusionAuth's API never redirects, so the Base URL probably points at something else (a proxy, http:// instead of https://, a wrong path prefix). Neither the API key nor the request went to the redirect's address.`,
+		String(statusCode),
+		itemIndex,
+	);
+}
+
+/** The NodeApiError for a successful answer larger than `limitBytes`: it was not read further. */
+export function tooLargeError(
+	node: INode,
+	request: Pick<FusionAuthRequest, 'method' | 'path'>,
+	statusCode: number,
+	contentType: string | undefined,
+	limitBytes: number,
+	itemIndex: number | undefined,
+): NodeApiError {
+	return apiError(
+		node,
+		`FusionAuth's answer to ${describeEndpoint(request)} was larger than ${limitBytes / 1024 / 1024} MiB: not read further`,
+		`Status ${statusCode}, ${contentType ? `Content-Type ${contentType}` : 'no Content-Type'}. FusionAuth's answers are far smaller: check the Base URL.`,
 		String(statusCode),
 		itemIndex,
 	);

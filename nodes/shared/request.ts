@@ -11,7 +11,8 @@ export type Authentication =
 /** A fixed part of an endpoint's path, or a value taken from a parameter (such as `userId`). */
 export type PathSegment = string | { parameter: string; value: string };
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+/** PATCH: only the trigger's tenant update sends it. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * Everything an operation says about one call to FusionAuth. Operations build these from
@@ -62,4 +63,35 @@ export function isRepeatable(request: Pick<FusionAuthRequest, 'method' | 'repeat
 /** A path segment that the URL parser would resolve instead of sending as it is. */
 export function isUnsafePathSegment(value: string): boolean {
 	return value === '' || value === '.' || value === '..';
+}
+
+/** A path segment that `buildUrl` refused: the parameter it came from, and its value. */
+export class UnsafePathSegmentError extends Error {
+	constructor(
+		readonly parameter: string,
+		readonly value: string,
+	) {
+		super(`Refusing to send ${parameter} "${value}" as a path segment`);
+	}
+}
+
+/**
+ * The full URL of a request: base URL, `/api/`, encoded segments, the non-empty query values.
+ * A segment that would move the request to another path throws UnsafePathSegmentError.
+ */
+export function buildUrl(baseUrl: string, request: Pick<FusionAuthRequest, 'path' | 'query'>): string {
+	const segments = request.path.map((segment) => {
+		const value = typeof segment === 'string' ? segment : segment.value;
+		if (isUnsafePathSegment(value)) {
+			throw new UnsafePathSegmentError(typeof segment === 'string' ? 'path' : segment.parameter, value);
+		}
+		return encodeURIComponent(value);
+	});
+	// A list goes out as the name repeated once per value, as FusionAuth's client sends it.
+	const query = Object.entries(request.query ?? {})
+		.flatMap(([name, value]) => (Array.isArray(value) ? value.map((entry) => [name, entry]) : [[name, value]]))
+		.filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
+		.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+		.join('&');
+	return `${baseUrl}/api/${segments.join('/')}${query ? `?${query}` : ''}`;
 }

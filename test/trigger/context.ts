@@ -14,6 +14,8 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { Readable } from 'node:stream';
+
 import { loadPackage } from '../harness/package';
 
 type Authenticate = (credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
@@ -61,27 +63,38 @@ export function shared(parameters: IDataObject, credential: ICredentialDataDecry
 	return { parameters, credential, staticData, logs: [], sent: [], workflowId: `wf-test-${++workflows}` };
 }
 
+/**
+ * What n8n's helpers do with the options the trigger sends: redirects not followed when asked,
+ * statuses not thrown when asked, n8n's own timeout and the caller's abort signal, and with
+ * `encoding: 'stream'` the body handed over as a Node stream, unread.
+ */
 async function send(state: Shared, options: IHttpRequestOptions): Promise<unknown> {
 	const headers: Record<string, string> = {};
 	for (const [name, value] of Object.entries(options.headers ?? {})) headers[name] = String(value);
 	const body = typeof options.body === 'string' ? options.body : options.body === undefined ? undefined : JSON.stringify(options.body);
 	state.sent.push({ method: String(options.method ?? 'GET'), url: String(options.url), headers, body, disableFollowRedirect: options.disableFollowRedirect === true });
+	const timeout = AbortSignal.timeout(Number(options.timeout ?? 10_000));
 	const response = await fetch(String(options.url), {
 		method: options.method ?? 'GET',
 		headers,
 		body,
 		redirect: options.disableFollowRedirect === true ? 'manual' : 'follow',
-		signal: AbortSignal.timeout(Number(options.timeout ?? 10_000)),
+		signal: options.abortSignal ? AbortSignal.any([options.abortSignal as AbortSignal, timeout]) : timeout,
 	});
-	const text = await response.text();
-	let parsed: unknown = text;
-	try {
-		parsed = text === '' ? '' : JSON.parse(text);
-	} catch {
-		// Not JSON: kept as text, as n8n's helper does.
-	}
 	if (response.status >= 400 && options.ignoreHttpStatusErrors !== true) {
 		throw Object.assign(new Error(`Request failed with status code ${response.status}`), { httpCode: String(response.status) });
+	}
+	let parsed: unknown;
+	if (options.encoding === 'stream') {
+		parsed = response.body === null ? Readable.from([]) : Readable.fromWeb(response.body as never);
+	} else {
+		const text = await response.text();
+		parsed = text;
+		try {
+			parsed = text === '' ? '' : JSON.parse(text);
+		} catch {
+			// Not JSON: kept as text, as n8n's helper does.
+		}
 	}
 	if (options.returnFullResponse === true) {
 		return { statusCode: response.status, headers: Object.fromEntries(response.headers), body: parsed };

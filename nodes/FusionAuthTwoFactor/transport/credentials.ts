@@ -6,7 +6,7 @@ import { credentialValueProblem } from '../../shared/credentialValues';
 /*
  * The FusionAuth credential as one execution's requests use it.
  *
- * Without help, `httpRequestWithAuthentication` looks the credential up again for every request: in
+ * Without help, n8n's authenticated request looks the credential up again for every request: in
  * the n8n app a database read and a decryption, and concurrent lookups queue behind each other
  * (n8n 2.41.1 kept 21 requests in flight with 500 allowed). Handed `{ credentialsDecrypted }`
  * (n8n-core 1.x and 2.x read only its `data`), it skips that lookup and still applies the
@@ -59,7 +59,7 @@ export class ExecutionCredentials {
 		return new ExecutionCredentials(context, type, first, perItem);
 	}
 
-	/** What `httpRequestWithAuthentication` takes as `credentialsDecrypted` for this item's request. */
+	/** What n8n's authenticated request takes as `credentialsDecrypted` for this item's request. */
 	async forItem(itemIndex: number): Promise<ICredentialsDecrypted> {
 		const data = this.perItem ? await this.context.getCredentials(this.type, itemIndex) : this.first;
 		if (this.perItem) {

@@ -1,31 +1,17 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	ILoadOptionsFunctions,
-	IHttpRequestOptions,
-	IN8nHttpFullResponse,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { baseUrlProblem, parseBaseUrl } from '../../shared/baseUrl';
-import { CREDENTIAL_TYPE, credentialValueProblem, withCredentialSettings } from '../../shared/credentialValues';
-import type { ConnectionPhase } from '../../shared/errors';
-import { apiError, connectionErrorCode, errorFromConnection, errorFromResponse, redirectError } from '../../shared/errors';
+import { CREDENTIAL_TYPE, credentialValueProblem } from '../../shared/credentialValues';
+import { apiError, errorFromConnection, errorFromResponse, redirectError, tooLargeError } from '../../shared/errors';
 import { ExecutionCredentials } from './credentials';
 import type { FusionAuthRequest, FusionAuthResponse } from '../../shared/request';
-import { describeEndpoint, isRepeatable, isUnsafePathSegment } from '../../shared/request';
+import { buildUrl, describeEndpoint, isRepeatable } from '../../shared/request';
 
 export { isRepeatable } from '../../shared/request';
-import {
-	BodyReadError,
-	describeBody,
-	discardBody,
-	MAX_BODY_BYTES,
-	MAX_ERROR_BODY_BYTES,
-	parseBody,
-	readBody,
-	unexpectedBody,
-} from '../../shared/response';
+import { describeBody, MAX_BODY_BYTES, unexpectedBody } from '../../shared/response';
+import type { Exchanged } from '../../shared/send';
+import { exchange, headerValue, sendWithApiKey, sendWithoutApiKey } from '../../shared/send';
 
 
 /** A run of the node, or the editor's list search (From List), which has no cancel signal. */
@@ -93,26 +79,7 @@ function retryCount(count: number): string {
 }
 
 
-/** The full URL of a request: base URL, `/api/`, encoded segments, the non-empty query values. */
-export function buildUrl(baseUrl: string, request: FusionAuthRequest): string {
-	const segments = request.path.map((segment) => {
-		const value = typeof segment === 'string' ? segment : segment.value;
-		if (isUnsafePathSegment(value)) {
-			const name = typeof segment === 'string' ? 'path' : segment.parameter;
-			throw new Error(`Refusing to send ${name} "${value}" as a path segment`);
-		}
-		return encodeURIComponent(value);
-	});
-	// A list goes out as the name repeated once per value, as FusionAuth's client sends it.
-	const query = Object.entries(request.query ?? {})
-		.flatMap(([name, value]) => (Array.isArray(value) ? value.map((entry) => [name, entry]) : [[name, value]]))
-		.filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
-		.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
-		.join('&');
-	return `${baseUrl}/api/${segments.join('/')}${query ? `?${query}` : ''}`;
-}
-
-/** The one place that talks HTTP to FusionAuth. */
+/** The node's calls to FusionAuth: its retry policy around the shared `exchange` (shared/send.ts). */
 export class FusionAuthTransport {
 	private readonly baseUrl: string;
 	private readonly timeoutMs: number;
@@ -200,9 +167,9 @@ export class FusionAuthTransport {
 	}
 
 	/**
-	 * One request on the wire, with one deadline for all of it (connecting, the headers and the
-	 * whole body): FusionAuth's answer, an answer to wait for and send again (429, 503), or the
-	 * error for a request that failed.
+	 * One request on the wire, under the rules of the shared `exchange` (one deadline for all of
+	 * it, a size limit, no redirect followed): FusionAuth's answer, an answer to wait for and send
+	 * again (429, 503), or the error for a request that failed.
 	 */
 	private async attempt(
 		request: FusionAuthRequest,
@@ -214,104 +181,51 @@ export class FusionAuthTransport {
 	> {
 		const node = this.context.getNode();
 		const url = buildUrl(this.baseUrl, request);
-		const deadline = AbortSignal.timeout(this.timeoutMs);
-		const cancel = this.context.getExecutionCancelSignal?.();
 		const headers: Record<string, string> = {};
-		const options: IHttpRequestOptions = {
-			method: request.method,
-			url,
-			headers,
-			returnFullResponse: true,
-			// Statuses are FusionAuth's answers (242, 421, ...): read them here, not as thrown errors.
-			ignoreHttpStatusErrors: true,
-			// FusionAuth's API never redirects; following one would take the key to another place.
-			disableFollowRedirect: true,
-			// Read here, within the deadline and a size limit.
-			encoding: 'stream',
-			// n8n's own timeout only notices a silent connection; the deadline above bounds the rest.
-			timeout: this.timeoutMs,
-		};
-		if (request.body !== undefined) {
-			headers['Content-Type'] = 'application/json';
-			// Serialized here so that an empty object still goes out as `{}`.
-			options.body = JSON.stringify(request.body);
-		}
-		const connectionError = (caught: unknown, phase: ConnectionPhase, statusCode?: number, code?: string) => ({
-			error: errorFromConnection(node, request, caught, this.baseUrl, this.timeoutMs, itemIndex, phase, statusCode),
-			// Never retried: a deadline, like any timeout. A body that broke off counts as a lost connection.
-			code: phase === 'deadline' ? 'ETIMEDOUT' : phase === 'body' ? (code ?? 'ECONNRESET') : connectionErrorCode(caught),
-		});
+		if (request.authentication.type === 'jwt') headers.Authorization = `Bearer ${request.authentication.jwt}`;
+		if (request.body !== undefined) headers['Content-Type'] = 'application/json';
 
 		// Read once per execution (or per item where it depends on the item): see credentials.ts.
-		// Outside the try below: a field that differs by item is the user's error, not the connection's.
-		const credentialsDecrypted =
-			request.authentication.type === 'none' ? undefined : await this.credentials.forItem(itemIndex);
-		let sent: Promise<IN8nHttpFullResponse>;
-		if (request.authentication.type === 'none') {
-			// No Authorization header at all, as FusionAuth's own client sends these calls.
-			// What the credential's `authenticate` adds besides the key: the tenant, the TLS setting.
-			// Only the API key may differ between items (credentials.ts): the first item's settings hold.
-			const unauthenticated = withCredentialSettings(options, this.credentials.first);
-			unauthenticated.abortSignal = cancel ? AbortSignal.any([cancel, deadline]) : deadline;
-			sent = this.context.helpers.httpRequest(unauthenticated) as Promise<IN8nHttpFullResponse>;
-		} else {
-			if (request.authentication.type === 'jwt') {
-				headers.Authorization = `Bearer ${request.authentication.jwt}`;
-			}
-			sent = this.context.helpers.httpRequestWithAuthentication.call(
-				this.context,
-				CREDENTIAL_TYPE,
-				options,
-				{ credentialsDecrypted },
-			) as Promise<IN8nHttpFullResponse>;
-		}
+		// Outside the exchange: a field that differs by item is the user's error, not the connection's.
+		const send =
+			request.authentication.type === 'none'
+				? // No Authorization header at all, as FusionAuth's own client sends these calls. Only
+					// the API key may differ between items (credentials.ts): the first item's settings hold.
+					sendWithoutApiKey(this.context, this.credentials.first)
+				: sendWithApiKey(this.context, await this.credentials.forItem(itemIndex));
 
-		let response: IN8nHttpFullResponse;
+		let exchanged: Exchanged;
 		try {
-			// n8n replaces the abort signal of authenticated requests with the execution's own.
-			response = await beforeDeadline(sent, deadline);
-		} catch (caught) {
-			return connectionError(caught, deadline.aborted ? 'deadline' : 'request');
-		}
-
-		const { statusCode } = response;
-		const contentType = headerValue(response.headers, 'content-type');
-		if (statusCode >= 300 && statusCode < 400) {
-			discardBody(response.body);
-			return { error: redirectError(node, request, statusCode, headerValue(response.headers, 'location'), url, itemIndex), code: undefined };
-		}
-
-		let bytes: Buffer;
-		try {
-			bytes = await readBody(
-				response.body,
-				statusCode < 300 ? MAX_BODY_BYTES : MAX_ERROR_BODY_BYTES,
-				{ deadline, cancel },
-				// Of an error answer, its start is enough.
-				statusCode >= 400,
+			exchanged = await exchange(
+				send,
+				{ method: request.method, url, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body) },
+				{ timeoutMs: this.timeoutMs, maxBodyBytes: MAX_BODY_BYTES, cancel: this.context.getExecutionCancelSignal?.() },
 			);
 		} catch (caught) {
-			if (!(caught instanceof BodyReadError)) throw new NodeOperationError(node, caught as Error, { itemIndex });
-			if (caught.reason === 'tooLarge') {
-				return {
-					error: apiError(
-						node,
-						`FusionAuth's answer to ${describeEndpoint(request)} was larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB: not read further`,
-						`Status ${statusCode}, ${contentType ? `Content-Type ${contentType}` : 'no Content-Type'}. FusionAuth's answers are far smaller: check the Base URL.`,
-						String(statusCode),
-						itemIndex,
-					),
-					code: undefined,
-				};
-			}
-			return connectionError(caught, caught.reason === 'deadline' ? 'deadline' : 'body', statusCode, caught.code);
+			throw new NodeOperationError(node, caught as Error, { itemIndex });
 		}
-		const body = parseBody(bytes);
 
+		if (exchanged.outcome === 'failed') {
+			const { cause, phase, statusCode, code } = exchanged;
+			return {
+				error: errorFromConnection(node, request, cause, this.baseUrl, this.timeoutMs, itemIndex, phase, statusCode),
+				// Never retried: a deadline, like any timeout. A body that broke off counts as a lost connection.
+				code,
+			};
+		}
+		if (exchanged.outcome === 'redirect') {
+			return { error: redirectError(node, request, exchanged.statusCode, exchanged.location, url, itemIndex), code: undefined };
+		}
+		if (exchanged.outcome === 'tooLarge') {
+			const { statusCode, contentType } = exchanged;
+			return { error: tooLargeError(node, request, statusCode, contentType, MAX_BODY_BYTES, itemIndex), code: undefined };
+		}
+
+		const { statusCode, body } = exchanged;
 		if (statusCode >= 400) {
 			const error = errorFromResponse(node, request, statusCode, body, itemIndex);
 			return TURNED_AWAY.has(statusCode)
-				? { turnedAway: { error, retryAfter: headerValue(response.headers, 'retry-after') } }
+				? { turnedAway: { error, retryAfter: headerValue(exchanged.headers, 'retry-after') } }
 				: { error, code: undefined };
 		}
 		const problem = unexpectedBody(body, request.expectBody);
@@ -320,7 +234,7 @@ export class FusionAuthTransport {
 				error: apiError(
 					node,
 					`FusionAuth's answer to ${describeEndpoint(request)} is not what FusionAuth sends: ${problem}`,
-					`Status ${statusCode}, ${describeBody(body, contentType)}. A proxy, a login page or another server may answer at the Base URL (${this.baseUrl}): check it. FusionAuth may have acted on the request.`,
+					`Status ${statusCode}, ${describeBody(body, headerValue(exchanged.headers, 'content-type'))}. A proxy, a login page or another server may answer at the Base URL (${this.baseUrl}): check it. FusionAuth may have acted on the request.`,
 					String(statusCode),
 					itemIndex,
 				),
@@ -331,39 +245,4 @@ export class FusionAuthTransport {
 			response: { statusCode, body: body.kind === 'json' ? (body.value as IDataObject) : undefined },
 		};
 	}
-}
-
-/** A header's value, whatever its case and whether n8n gives it as a list. */
-function headerValue(headers: IDataObject | undefined, name: string): string | undefined {
-	if (!headers) return undefined;
-	const key = Object.keys(headers).find((entry) => entry.toLowerCase() === name);
-	const value = key === undefined ? undefined : headers[key];
-	const first = Array.isArray(value) ? value[0] : value;
-	return first === undefined || first === null ? undefined : String(first);
-}
-
-/** Resolves as `sent` does, or fails when the deadline passes first (then ends the late answer's body). */
-async function beforeDeadline<T extends { body?: unknown }>(sent: Promise<T>, deadline: AbortSignal): Promise<T> {
-	if (deadline.aborted) {
-		void sent.then((late) => discardBody(late.body), () => undefined);
-		throw deadline.reason;
-	}
-	return await new Promise<T>((resolve, reject) => {
-		const onDeadline = () => {
-			void sent.then((late) => discardBody(late.body), () => undefined);
-			reject(deadline.reason);
-		};
-		deadline.addEventListener('abort', onDeadline, { once: true });
-		sent.then(
-			(value) => {
-				deadline.removeEventListener('abort', onDeadline);
-				if (deadline.aborted) discardBody(value.body);
-				resolve(value);
-			},
-			(error: unknown) => {
-				deadline.removeEventListener('abort', onDeadline);
-				reject(error);
-			},
-		);
-	});
 }
