@@ -1,30 +1,27 @@
 /**
  * The trigger as n8n calls it, without n8n's web server: the built node from dist, and the
- * functions n8n hands to `webhook()` and to `webhookMethods`, whose HTTP helpers send real
- * requests (the credential applied by the credential class itself, redirects not followed when
- * asked). The end-to-end suite runs the same node in the real n8n app.
+ * functions n8n hands to `webhook()` and to `webhookMethods`, whose HTTP helpers are n8n-core's
+ * own (those of a HookContext: real requests, the credential applied by the credential class
+ * itself). The end-to-end suite runs the same node in the real n8n app.
  */
+import '../harness/environment';
+
+import { HookContext } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IHookFunctions,
 	IHttpRequestOptions,
+	INode,
 	INodeType,
 	IWebhookFunctions,
 	IWebhookResponseData,
+	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
 
-import { Readable } from 'node:stream';
-
+import { TestCredentialsHelper, TestNodeTypes } from '../harness/n8n';
 import { loadPackage } from '../harness/package';
-
-type Authenticate = (credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
-
-/** The credential's own `authenticate`, from the package as n8n loads it. */
-async function authenticate(credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-	const credential = loadPackage().credentials.fusionAuthApi;
-	return await (credential.authenticate as Authenticate).call(credential, credentials, options);
-}
 
 export const TRIGGER_TYPE = 'n8n-nodes-fusionauth.fusionAuthTwoFactorTrigger';
 
@@ -68,46 +65,64 @@ export function shared(parameters: IDataObject, credential: ICredentialDataDecry
  * statuses not thrown when asked, n8n's own timeout and the caller's abort signal, and with
  * `encoding: 'stream'` the body handed over as a Node stream, unread.
  */
-async function send(state: Shared, options: IHttpRequestOptions): Promise<unknown> {
+function record(state: Shared, options: IHttpRequestOptions): void {
 	const headers: Record<string, string> = {};
 	for (const [name, value] of Object.entries(options.headers ?? {})) headers[name] = String(value);
 	const body = typeof options.body === 'string' ? options.body : options.body === undefined ? undefined : JSON.stringify(options.body);
 	state.sent.push({ method: String(options.method ?? 'GET'), url: String(options.url), headers, body, disableFollowRedirect: options.disableFollowRedirect === true });
-	const timeout = AbortSignal.timeout(Number(options.timeout ?? 10_000));
-	const response = await fetch(String(options.url), {
-		method: options.method ?? 'GET',
-		headers,
-		body,
-		redirect: options.disableFollowRedirect === true ? 'manual' : 'follow',
-		signal: options.abortSignal ? AbortSignal.any([options.abortSignal as AbortSignal, timeout]) : timeout,
-	});
-	if (response.status >= 400 && options.ignoreHttpStatusErrors !== true) {
-		throw Object.assign(new Error(`Request failed with status code ${response.status}`), { httpCode: String(response.status) });
-	}
-	let parsed: unknown;
-	if (options.encoding === 'stream') {
-		parsed = response.body === null ? Readable.from([]) : Readable.fromWeb(response.body as never);
-	} else {
-		const text = await response.text();
-		parsed = text;
-		try {
-			parsed = text === '' ? '' : JSON.parse(text);
-		} catch {
-			// Not JSON: kept as text, as n8n's helper does.
-		}
-	}
-	if (options.returnFullResponse === true) {
-		return { statusCode: response.status, headers: Object.fromEntries(response.headers), body: parsed };
-	}
-	return parsed;
 }
 
-function helpers(state: Shared) {
+/** The app's way of applying the credential, recording each request as it then goes out. */
+class RecordingCredentialsHelper extends TestCredentialsHelper {
+	constructor(
+		credential: ICredentialDataDecryptedObject,
+		private readonly state: Shared,
+	) {
+		super(loadPackage().credentials, { fusionAuthApi: credential });
+	}
+
+	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, options: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const authenticated = await super.authenticate(credentials, typeName, options);
+		record(this.state, authenticated);
+		return authenticated;
+	}
+}
+
+function triggerNodeInstance(): INode {
 	return {
-		httpRequest: async (options: IHttpRequestOptions) => await send(state, options),
-		httpRequestWithAuthentication: async (type: string, options: IHttpRequestOptions) => {
+		id: 'trigger-node',
+		name: 'FusionAuth Two Factor Trigger',
+		type: TRIGGER_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { fusionAuthApi: { id: 'cred-1', name: 'FusionAuth' } },
+	};
+}
+
+/** n8n-core's request helpers, as a HookContext of this trigger has them. */
+function helpers(state: Shared) {
+	const node = triggerNodeInstance();
+	const workflow = new Workflow({
+		id: state.workflowId,
+		name: 'Trigger test',
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes: new TestNodeTypes(loadPackage()),
+		staticData: {},
+		settings: {},
+	});
+	const additionalData = { credentialsHelper: new RecordingCredentialsHelper(state.credential, state) } as unknown as IWorkflowExecuteAdditionalData;
+	const context = new HookContext(workflow, node, additionalData, 'trigger', 'activate');
+	return {
+		httpRequest: async (options: IHttpRequestOptions) => {
+			record(state, options);
+			return await context.helpers.httpRequest(options);
+		},
+		httpRequestWithAuthentication: async (type: string, options: IHttpRequestOptions, additional?: IDataObject) => {
 			if (type !== 'fusionAuthApi') throw new Error(`unexpected credential type ${type}`);
-			return await send(state, await authenticate(state.credential, options));
+			return await context.helpers.httpRequestWithAuthentication.call(context, type, options, additional as never);
 		},
 	};
 }
@@ -117,7 +132,7 @@ function common(state: Shared) {
 		getNodeParameter: (name: string, fallback?: unknown) => (name in state.parameters ? state.parameters[name] : fallback),
 		getCredentials: async () => state.credential,
 		getWorkflowStaticData: () => state.staticData,
-		getNode: () => ({ id: 'trigger-node', name: 'FusionAuth Two Factor Trigger', type: TRIGGER_TYPE, typeVersion: 1, position: [0, 0], parameters: {} }),
+		getNode: () => triggerNodeInstance(),
 		getWorkflow: () => ({ id: state.workflowId, name: 'Trigger test', active: true }),
 		logger: {
 			debug: (message: string, meta?: unknown) => state.logs.push({ level: 'debug', message, meta }),
