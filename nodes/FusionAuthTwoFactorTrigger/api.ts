@@ -10,7 +10,7 @@ import { parseBaseUrl } from '../shared/baseUrl';
 import { CREDENTIAL_TYPE, credentialText, credentialValueProblem } from '../shared/credentialValues';
 import { errorFromConnection, listFusionAuthErrors, redirectError, tooLargeError } from '../shared/errors';
 import type { FusionAuthRequest, HttpMethod, PathSegment } from '../shared/request';
-import { buildUrl, describeEndpoint, UnsafePathSegmentError } from '../shared/request';
+import { buildUrl, describeEndpoint, unsafePathSegment } from '../shared/request';
 import { isJsonObject, MAX_BODY_BYTES } from '../shared/response';
 import { exchange, sendWithApiKey, sendWithoutApiKey } from '../shared/send';
 
@@ -70,15 +70,13 @@ export async function callApi(
 ): Promise<ApiAnswer> {
 	const node = context.getNode();
 	const request: FusionAuthRequest = { method, path, authentication: { type: 'apiKey' } };
-	let url: string;
-	try {
-		url = buildUrl(credential.baseUrl, request);
-	} catch (error) {
-		if (!(error instanceof UnsafePathSegmentError)) throw error;
-		throw new NodeOperationError(node, `Refusing to send ${describeEndpoint(request)} with ${error.parameter} "${error.value}"`, {
-			description: `As a path segment, "${error.value}" would send the request to another path of FusionAuth's API. Nothing was sent.`,
+	const unsafe = unsafePathSegment(path);
+	if (unsafe !== undefined) {
+		throw new NodeOperationError(node, `Refusing to send ${describeEndpoint(request)} with ${unsafe.parameter} "${unsafe.value}"`, {
+			description: `As a path segment, "${unsafe.value}" would send the request to another path of FusionAuth's API. Nothing was sent.`,
 		});
 	}
+	const url = buildUrl(credential.baseUrl, request);
 	const exchanged = await exchange(
 		sendWithApiKey(context),
 		{

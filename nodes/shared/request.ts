@@ -65,28 +65,23 @@ export function isUnsafePathSegment(value: string): boolean {
 	return value === '' || value === '.' || value === '..';
 }
 
-/** A path segment that `buildUrl` refused: the parameter it came from, and its value. */
-export class UnsafePathSegmentError extends Error {
-	constructor(
-		readonly parameter: string,
-		readonly value: string,
-	) {
-		super(`Refusing to send ${parameter} "${value}" as a path segment`);
+/** The first segment of a path that would move the request to another path, with where it came from. */
+export function unsafePathSegment(path: PathSegment[]): { parameter: string; value: string } | undefined {
+	for (const segment of path) {
+		const value = typeof segment === 'string' ? segment : segment.value;
+		if (isUnsafePathSegment(value)) return { parameter: typeof segment === 'string' ? 'path' : segment.parameter, value };
 	}
+	return undefined;
 }
 
 /**
  * The full URL of a request: base URL, `/api/`, encoded segments, the non-empty query values.
- * A segment that would move the request to another path throws UnsafePathSegmentError.
+ * Throws on a segment that would move the request to another path (see unsafePathSegment).
  */
 export function buildUrl(baseUrl: string, request: Pick<FusionAuthRequest, 'path' | 'query'>): string {
-	const segments = request.path.map((segment) => {
-		const value = typeof segment === 'string' ? segment : segment.value;
-		if (isUnsafePathSegment(value)) {
-			throw new UnsafePathSegmentError(typeof segment === 'string' ? 'path' : segment.parameter, value);
-		}
-		return encodeURIComponent(value);
-	});
+	const unsafe = unsafePathSegment(request.path);
+	if (unsafe !== undefined) throw new Error(`Refusing to send ${unsafe.parameter} "${unsafe.value}" as a path segment`);
+	const segments = request.path.map((segment) => encodeURIComponent(typeof segment === 'string' ? segment : segment.value));
 	// A list goes out as the name repeated once per value, as FusionAuth's client sends it.
 	const query = Object.entries(request.query ?? {})
 		.flatMap(([name, value]) => (Array.isArray(value) ? value.map((entry) => [name, entry]) : [[name, value]]))

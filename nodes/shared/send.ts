@@ -114,12 +114,13 @@ export async function exchange(send: Send, outgoing: Outgoing, rules: ExchangeRu
 			statusCode >= 400,
 		);
 	} catch (caught) {
-		if (!(caught instanceof BodyReadError)) throw caught;
-		if (caught.reason === 'tooLarge') {
+		// Anything else that stops the reading is a body that could not be read to its end.
+		const failure = caught instanceof BodyReadError ? caught : new BodyReadError('broken');
+		if (failure.reason === 'tooLarge') {
 			return { outcome: 'tooLarge', statusCode, contentType: headerValue(headers, 'content-type') };
 		}
-		if (caught.reason === 'deadline') return { outcome: 'failed', phase: 'deadline', cause: caught, statusCode, code: 'ETIMEDOUT' };
-		return { outcome: 'failed', phase: 'body', cause: caught, statusCode, code: caught.code ?? 'ECONNRESET' };
+		if (failure.reason === 'deadline') return { outcome: 'failed', phase: 'deadline', cause: failure, statusCode, code: 'ETIMEDOUT' };
+		return { outcome: 'failed', phase: 'body', cause: failure, statusCode, code: failure.code ?? 'ECONNRESET' };
 	}
 	return { outcome: 'answer', statusCode, headers, body: parseBody(bytes) };
 }

@@ -10,7 +10,6 @@ import { buildUrl, describeEndpoint, isRepeatable } from '../../shared/request';
 
 export { isRepeatable } from '../../shared/request';
 import { describeBody, MAX_BODY_BYTES, unexpectedBody } from '../../shared/response';
-import type { Exchanged } from '../../shared/send';
 import { exchange, headerValue, sendWithApiKey, sendWithoutApiKey } from '../../shared/send';
 
 
@@ -194,16 +193,11 @@ export class FusionAuthTransport {
 					sendWithoutApiKey(this.context, this.credentials.first)
 				: sendWithApiKey(this.context, await this.credentials.forItem(itemIndex));
 
-		let exchanged: Exchanged;
-		try {
-			exchanged = await exchange(
-				send,
-				{ method: request.method, url, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body) },
-				{ timeoutMs: this.timeoutMs, maxBodyBytes: MAX_BODY_BYTES, cancel: this.context.getExecutionCancelSignal?.() },
-			);
-		} catch (caught) {
-			throw new NodeOperationError(node, caught as Error, { itemIndex });
-		}
+		const exchanged = await exchange(
+			send,
+			{ method: request.method, url, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body) },
+			{ timeoutMs: this.timeoutMs, maxBodyBytes: MAX_BODY_BYTES, cancel: this.context.getExecutionCancelSignal?.() },
+		);
 
 		if (exchanged.outcome === 'failed') {
 			const { cause, phase, statusCode, code } = exchanged;
