@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { failureDetail } from '../harness/failure';
 import { startSimulator } from '../simulator/server';
 import type { Simulator, SimUser } from '../simulator/server';
 import { cacheRoot, cleanEnv, ensureN8n, N8nInstall, run, runSuite, TARGETS } from './install';
@@ -247,7 +248,7 @@ async function runScenario(n8n: N8nInstance, scenario: Scenario, workflowId: str
 		await scenario.check({ result, sim, smtp, before });
 		return { version, title: scenario.title, passed: true, ms: result.ms };
 	} catch (error) {
-		const detail = error instanceof CheckFailure ? error.message : (error as Error).stack ?? String(error);
+		const detail = error instanceof CheckFailure ? failureDetail(error) : (error as Error).stack ?? String(error);
 		return { version, title: scenario.title, passed: false, detail, ms: result?.ms };
 	}
 }

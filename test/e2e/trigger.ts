@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { failureDetail } from '../harness/failure';
 import type { Simulator } from '../simulator/server';
 import { DEMO_AUTHENTICATOR_SECRET, DEMO_USERS } from '../simulator/server';
 import { base64Decode, totp } from '../simulator/totp';
@@ -135,7 +136,7 @@ export async function runTriggerScenarios(n8n: N8nInstance, sim: Simulator, smtp
 			outcomes.push({ title, passed: true, ms: Date.now() - step });
 			return true;
 		} catch (error) {
-			const detail = error instanceof Failure ? error.message : ((error as Error).stack ?? String(error));
+			const detail = error instanceof Failure ? failureDetail(error) : ((error as Error).stack ?? String(error));
 			outcomes.push({ title, passed: false, detail, ms: Date.now() - step });
 			return false;
 		}

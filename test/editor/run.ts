@@ -20,6 +20,7 @@ import { cacheRoot, cleanEnv, ensureN8n, run, TARGETS } from '../e2e/install';
 import type { N8nTarget } from '../e2e/install';
 import { Credential, N8nInstance } from '../e2e/n8n';
 import { SmtpSink } from '../e2e/smtpSink';
+import { failureDetail } from '../harness/failure';
 import { unusedPort } from '../harness/ports';
 import { DEMO_AUTHENTICATOR_SECRET, DEMO_USERS, startSimulator } from '../simulator/server';
 import type { Simulator } from '../simulator/server';
@@ -136,7 +137,7 @@ async function check(version: Version, name: string, work: () => Promise<void>):
 		outcomes.push({ version: version.app.version, check: name, passed: true, ms: Date.now() - begun });
 		console.log(`PASS  n8n ${version.app.version}  ${name}  (${((Date.now() - begun) / 1000).toFixed(1)} s)`);
 	} catch (error) {
-		const detail = error instanceof CheckFailure ? error.message : String((error as Error).stack ?? error);
+		const detail = error instanceof CheckFailure ? failureDetail(error) : String((error as Error).stack ?? error);
 		outcomes.push({ version: version.app.version, check: name, passed: false, detail, ms: Date.now() - begun });
 		console.log(`FAIL  n8n ${version.app.version}  ${name}\n      ${detail.split('\n').slice(0, 12).join('\n      ')}`);
 	}

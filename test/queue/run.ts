@@ -23,6 +23,7 @@ import type { N8nInstall } from '../e2e/install';
 import type { N8nProcess, WorkflowJson } from '../e2e/n8n';
 import { freePort, N8nInstance, tail } from '../e2e/n8n';
 import { pack } from '../e2e/pack';
+import { failureDetail } from '../harness/failure';
 import type { Service } from './services';
 import { startPostgres, startRedis } from './services';
 
@@ -292,7 +293,7 @@ async function main(): Promise<number> {
 				await runVersion(install, { packed, redis, postgres, sim });
 			} catch (error) {
 				failed++;
-				console.log(`FAIL  n8n ${install.version}: ${(error as Error).message}`);
+				console.log(`FAIL  n8n ${install.version}: ${error instanceof Failure ? failureDetail(error) : (error as Error).message}`);
 				if (!(error instanceof Failure)) console.log((error as Error).stack);
 			}
 			say(`n8n ${install.version} took ${((Date.now() - versionStarted) / 1000).toFixed(0)} s (logs in ${path.relative(REPO, LOGS)})`);
