@@ -59,7 +59,7 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'Signature',
 				value: 'signature',
 				description:
-					'FusionAuth signs each event with a Key Master key (X-FusionAuth-Signature-JWT, FusionAuth 1.48+): HMAC with the secret given here, or RSA, EC or Ed25519 with the public key from the server\'s published JSON Web Key Set',
+					'FusionAuth signs each event with the Key Master key named below (X-FusionAuth-Signature-JWT, FusionAuth 1.48+): HMAC with the secret given here, or RSA, EC or Ed25519 with the public key from the server\'s published JSON Web Key Set',
 			},
 			{
 				name: 'Basic Auth',
@@ -91,8 +91,9 @@ export const triggerProperties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. 5a5a5a5a-1111-2222-3333-444444444444',
-		description: 'The ID of the Key Master key (Settings > Key Master) FusionAuth signs this webhook\'s events with',
-		displayOptions: { show: { ...automatic, verification: ['signature'] } },
+		description:
+			'The ID of the Key Master key (Settings > Key Master) FusionAuth signs this webhook\'s events with, HMAC or not. Only signatures by this key are accepted: the trigger reads its kid with GET /api/key.',
+		displayOptions: { show: { verification: ['signature'] } },
 	},
 	{
 		displayName: 'HMAC Secret',

@@ -1,5 +1,7 @@
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 
+import { own } from './verification';
+
 /** The failed-attempt type as FusionAuth's event list and its TypeScript client spell it. */
 export const FAILED_ATTEMPT = 'user.two-factor.failed-attempt';
 /** The same event as its own documentation page and example payload spell it. */
@@ -65,13 +67,14 @@ function object(value: unknown): IDataObject | undefined {
  * recoveryCode...): method events carry a method object, login events a plain string.
  */
 export function eventItem(event: IDataObject): IDataObject {
-	const user = object(event.user);
-	const method = object(event.method);
+	// Own properties only: a sender's "__proto__" or "constructor" never reads Object.prototype.
+	const user = object(own(event, 'user'));
+	const method = object(own(event, 'method'));
 	return {
-		eventType: normalizeEventType(event.type) ?? null,
-		userId: text(user?.id) ?? text(event.userId) ?? null,
-		email: text(user?.email) ?? null,
-		method: text(method?.method) ?? text(event.method) ?? null,
+		eventType: normalizeEventType(own(event, 'type')) ?? null,
+		userId: text(own(user, 'id')) ?? text(own(event, 'userId')) ?? null,
+		email: text(own(user, 'email')) ?? null,
+		method: text(own(method, 'method')) ?? text(own(event, 'method')) ?? null,
 		event,
 	};
 }

@@ -1,21 +1,38 @@
 /**
  * One delivery from FusionAuth: verified before anything runs, answered 401 when it fails, 200
  * and ignored when it repeats an event already received or carries an event not chosen, and
- * otherwise one item for the workflow (n8n answers 200 before the workflow runs).
+ * otherwise one item for the workflow (n8n answers 200 before the workflow runs). Whatever a
+ * sender puts in a delivery, it ends in 200, 400 or 401: never in an error out of webhook(),
+ * which n8n would answer 500 and store as a failed execution.
  */
+import { createHash } from 'node:crypto';
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { fetchJwks, readCredential } from './api';
+import type { Credential } from './api';
 import { eventItem, normalizeEventType } from './events';
 import { publicKeys } from './publicKeys';
 import { registeredSecrets } from './registration';
 import type { RegistrationData } from './registration';
-import { verifyBasicAuth, verifySharedSecret, verifySignature } from './verification';
+import { keyIdProblem, lookUpSigningKid, signingKids } from './signingKey';
+import { own, quoted, verifyBasicAuth, verifySharedSecret, verifySignature } from './verification';
 import type { Verdict } from './verification';
 
 /** How many recent event ids the trigger remembers to drop repeated deliveries. */
 export const REMEMBERED_EVENTS = 200;
 const REMEMBERED_TRIGGERS = 1000;
+const EVENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The longest entry the replay store holds: a UUID. */
+const LONGEST_REMEMBERED = 36;
+
+/**
+ * An event id as the replay store keeps it. FusionAuth's ids are UUIDs, kept as sent; any other
+ * id is kept as a 16-byte digest, so that a repeated delivery is still recognised while the store
+ * stays a few KiB whatever length of id arrives.
+ */
+export function rememberedId(id: string): string {
+	return EVENT_ID.test(id) ? id : `sha256:${createHash('sha256').update(id, 'utf8').digest().subarray(0, 16).toString('base64url')}`;
+}
 
 /**
  * Recent event ids per trigger (workflow and node) in this n8n process. The workflow's static
@@ -48,14 +65,23 @@ async function verifyDelivery(context: IWebhookFunctions, rawBody: Buffer | unde
 			);
 		case 'signature': {
 			const hmacSecret = String(context.getNodeParameter('hmacSecret', ''));
-			const credential = hmacSecret === '' ? await readCredential(context) : undefined;
+			const keyId = String(context.getNodeParameter('signingKeyId', '')).trim();
+			const problem = keyIdProblem(keyId);
+			if (problem !== undefined) return { ok: false, reason: problem };
+			// Read only for a well-formed token: a delivery without one costs n8n no credential read.
+			let credential: Promise<Credential> | undefined;
+			const server = async () => await (credential ??= readCredential(context));
 			return await verifySignature(headers, rawBody, {
 				hmacSecret,
 				now: Math.floor(Date.now() / 1000),
-				publicKey: async (kid) =>
-					credential === undefined
-						? undefined
-						: await publicKeys.get(`${credential.baseUrl} ${credential.tenantId}`, kid, async () => await fetchJwks(context, credential)),
+				signingKid: async () => {
+					const { baseUrl, tenantId } = await server();
+					return await signingKids.get(`${baseUrl} ${tenantId} ${keyId.toLowerCase()}`, async () => await lookUpSigningKid(context, await server(), keyId));
+				},
+				publicKey: async (kid) => {
+					const { baseUrl, tenantId } = await server();
+					return await publicKeys.get(`${baseUrl} ${tenantId}`, kid, async () => await fetchJwks(context, await server()));
+				},
 			});
 		}
 		default: {
@@ -81,47 +107,76 @@ function parseEvent(rawBody: Buffer | undefined, parsed: IDataObject): IDataObje
 			return undefined;
 		}
 	}
-	const event = (body as IDataObject | null)?.event;
+	const event = own(body, 'event');
 	return event !== null && typeof event === 'object' && !Array.isArray(event) ? (event as IDataObject) : undefined;
 }
 
+/** Answers the delivery itself (n8n then sends nothing more), 400 or 401. */
+function answer(context: IWebhookFunctions, status: 400 | 401, message: string): IWebhookResponseData {
+	try {
+		context.getResponseObject().status(status).json({ message });
+	} catch {
+		// The connection is gone: nothing more to answer.
+	}
+	return { noWebhookResponse: true };
+}
+
 export async function receive(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	let verified = false;
+	let where: IDataObject = {};
+	try {
+		where = { workflowId: this.getWorkflow().id, node: this.getNode().name };
+		return await receiveVerified.call(this, where, () => {
+			verified = true;
+		});
+	} catch (error) {
+		// A cause not foreseen: refused all the same, and said in the log (bounded, as a sender may have shaped it).
+		const message = error instanceof Error ? error.message : String(error);
+		this.logger.warn(`FusionAuth Two Factor Trigger refused a delivery: an unexpected error (${quoted(message)})`, where);
+		return verified ? answer(this, 400, 'Expected a FusionAuth event: {"event": {...}}') : answer(this, 401, 'Unauthorized');
+	}
+}
+
+async function receiveVerified(this: IWebhookFunctions, where: IDataObject, onVerified: () => void): Promise<IWebhookResponseData> {
 	const request = this.getRequestObject() as unknown as { rawBody?: Buffer };
 	const rawBody = Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined;
 	const data = this.getWorkflowStaticData('node') as ReceiveData & IDataObject;
-	const where = { workflowId: this.getWorkflow().id, node: this.getNode().name };
 
 	const verdict = await verifyDelivery(this, rawBody, data);
 	if (!verdict.ok) {
 		this.logger.warn(`FusionAuth Two Factor Trigger refused a delivery: ${verdict.reason}`, where);
-		this.getResponseObject().status(401).json({ message: 'Unauthorized' });
-		return { noWebhookResponse: true };
+		return answer(this, 401, 'Unauthorized');
 	}
+	onVerified();
 
 	const event = parseEvent(rawBody, this.getBodyData());
 	if (event === undefined) {
 		this.logger.warn('FusionAuth Two Factor Trigger refused a delivery: the body is not {"event": {...}}', where);
-		this.getResponseObject().status(400).json({ message: 'Expected a FusionAuth event: {"event": {...}}' });
-		return { noWebhookResponse: true };
+		return answer(this, 400, 'Expected a FusionAuth event: {"event": {...}}');
 	}
 
-	const type = normalizeEventType(event.type);
-	const chosen = this.getNodeParameter('events', []) as string[];
-	if (type === undefined || !chosen.includes(type)) {
-		this.logger.debug(`FusionAuth Two Factor Trigger ignored an event it was not set to start on (${String(type)})`, where);
+	const type = normalizeEventType(own(event, 'type'));
+	const chosen = this.getNodeParameter('events', []) as unknown;
+	if (type === undefined || !Array.isArray(chosen) || !chosen.includes(type)) {
+		this.logger.debug(`FusionAuth Two Factor Trigger ignored an event it was not set to start on (${type === undefined ? 'no type' : quoted(type)})`, where);
 		return { webhookResponse: { received: true } };
 	}
 
-	if (typeof event.id === 'string' && event.id !== '') {
-		const recent = Array.isArray(data.recentEventIds) ? data.recentEventIds : [];
+	const id = own(event, 'id');
+	if (typeof id === 'string' && id !== '') {
+		const remembered = rememberedId(id);
+		// Entries of an older version may be longer: kept out, so the store stays bounded.
+		const recent = Array.isArray(data.recentEventIds)
+			? data.recentEventIds.filter((entry): entry is string => typeof entry === 'string' && entry.length <= LONGEST_REMEMBERED)
+			: [];
 		// Per run mode too: while listening for a test event, the test URL's webhook gets the same events.
-		const key = `${String(where.workflowId)} ${where.node} ${this.getMode()}`;
-		if (recent.includes(event.id) || recentInProcess.get(key)?.includes(event.id)) {
-			this.logger.debug(`FusionAuth Two Factor Trigger ignored a repeated delivery of event ${event.id}`, where);
+		const key = `${String(where.workflowId)} ${String(where.node)} ${this.getMode()}`;
+		if (recent.includes(remembered) || recentInProcess.get(key)?.includes(remembered)) {
+			this.logger.debug(`FusionAuth Two Factor Trigger ignored a repeated delivery of event ${quoted(id)}`, where);
 			return { webhookResponse: { received: true } };
 		}
-		data.recentEventIds = [...recent, event.id].slice(-REMEMBERED_EVENTS);
-		remember(key, event.id);
+		data.recentEventIds = [...recent, remembered].slice(-REMEMBERED_EVENTS);
+		remember(key, remembered);
 	}
 
 	return { workflowData: [[{ json: eventItem(event) }]] };

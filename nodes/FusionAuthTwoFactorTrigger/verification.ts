@@ -17,9 +17,21 @@ export const SIGNATURE_HEADER = 'x-fusionauth-signature-jwt';
 
 type Headers = Record<string, string | string[] | undefined>;
 
+/** A property the object holds itself: a sender's JSON never reaches Object.prototype through it. */
+export function own(value: unknown, name: string): unknown {
+	return value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, name) ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+/** A sender's text for a log line: quoted, control characters escaped, at most 64 characters of it. */
+export function quoted(value: unknown): string {
+	const text = typeof value === 'string' ? value : String(typeof value);
+	return JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}...` : text);
+}
+
 function header(headers: Headers, name: string): string | undefined {
-	const value = headers[name];
-	return Array.isArray(value) ? (value.length === 1 ? value[0] : undefined) : value;
+	const value = own(headers, name);
+	if (Array.isArray(value)) return value.length === 1 && typeof value[0] === 'string' ? value[0] : undefined;
+	return typeof value === 'string' ? value : undefined;
 }
 
 /** Equal texts, in a time that says nothing about where they differ (hashed to one length first). */
@@ -47,30 +59,46 @@ export function verifyBasicAuth(headers: Headers, username: string, password: st
 
 // --- signed webhooks -----------------------------------------------------------------------
 
-const HMAC_ALGORITHMS: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
-const ASYMMETRIC_ALGORITHMS: Record<string, { digest: string | null; keys: string[]; curve?: string; pss?: boolean }> = {
-	RS256: { digest: 'sha256', keys: ['rsa'] },
-	RS384: { digest: 'sha384', keys: ['rsa'] },
-	RS512: { digest: 'sha512', keys: ['rsa'] },
-	PS256: { digest: 'sha256', keys: ['rsa'], pss: true },
-	PS384: { digest: 'sha384', keys: ['rsa'], pss: true },
-	PS512: { digest: 'sha512', keys: ['rsa'], pss: true },
-	ES256: { digest: 'sha256', keys: ['ec'], curve: 'prime256v1' },
-	ES384: { digest: 'sha384', keys: ['ec'], curve: 'secp384r1' },
-	ES512: { digest: 'sha512', keys: ['ec'], curve: 'secp521r1' },
+// Maps, not object literals: an `alg` such as "constructor" or "toString" must find nothing.
+const HMAC_ALGORITHMS = new Map<string, string>([
+	['HS256', 'sha256'],
+	['HS384', 'sha384'],
+	['HS512', 'sha512'],
+]);
+interface AsymmetricAlgorithm {
+	digest: 'sha256' | 'sha384' | 'sha512' | null;
+	keys: string[];
+	curve?: string;
+	/** RSASSA-PSS, with a salt as long as the digest (RFC 7518 3.5). */
+	pssSalt?: number;
+}
+const ASYMMETRIC_ALGORITHMS = new Map<string, AsymmetricAlgorithm>([
+	['RS256', { digest: 'sha256', keys: ['rsa'] }],
+	['RS384', { digest: 'sha384', keys: ['rsa'] }],
+	['RS512', { digest: 'sha512', keys: ['rsa'] }],
+	['PS256', { digest: 'sha256', keys: ['rsa'], pssSalt: 32 }],
+	['PS384', { digest: 'sha384', keys: ['rsa'], pssSalt: 48 }],
+	['PS512', { digest: 'sha512', keys: ['rsa'], pssSalt: 64 }],
+	['ES256', { digest: 'sha256', keys: ['ec'], curve: 'prime256v1' }],
+	['ES384', { digest: 'sha384', keys: ['ec'], curve: 'secp384r1' }],
+	['ES512', { digest: 'sha512', keys: ['ec'], curve: 'secp521r1' }],
 	// FusionAuth's JWT library names an Ed25519 signature by its curve (its Key Master algorithm
 	// "Ed25519"); RFC 8037's "EdDSA" covers Ed25519 and Ed448 keys alike.
-	Ed25519: { digest: null, keys: ['ed25519'] },
-	EdDSA: { digest: null, keys: ['ed25519', 'ed448'] },
-};
-const PSS_SALT: Record<string, number> = { sha256: 32, sha384: 48, sha512: 64 };
+	['Ed25519', { digest: null, keys: ['ed25519'] }],
+	['EdDSA', { digest: null, keys: ['ed25519', 'ed448'] }],
+]);
 /** Allowed difference between FusionAuth's clock and n8n's for `exp` and `nbf`. */
 const CLOCK_SKEW_SECONDS = 60;
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
+/** The `kid` of the webhook's signing key, or why it is not known. */
+export type SigningKid = { kid: string } | { problem: string };
+
 export interface SignatureOptions {
 	/** With an HMAC signing key: its secret. Then only HS256/384/512 signatures are accepted. */
 	hmacSecret?: string;
+	/** The `kid` FusionAuth names the configured signing key by; asked only for a well-formed JWT. */
+	signingKid: () => Promise<SigningKid>;
 	/** Without an HMAC secret: the public key for a `kid`, undefined when FusionAuth has none. */
 	publicKey?: (kid: string) => Promise<KeyObject | undefined>;
 	/** Seconds since the epoch. */
@@ -100,9 +128,10 @@ export function publicKeyFromJwk(jwk: Record<string, unknown>): KeyObject | unde
 }
 
 /**
- * Checks `X-FusionAuth-Signature-JWT`: a well-formed JWT, signed by the configured key (the HMAC
- * secret, or the public key its `kid` names), not expired, whose `request_body_sha256` is the
- * Base64 SHA-256 of the body exactly as it arrived.
+ * Checks `X-FusionAuth-Signature-JWT`: a well-formed JWT without critical extensions, signed by
+ * the configured key (its `kid` is the signing key's, and the HMAC secret or the public key of
+ * that `kid` verifies it), not expired, whose `request_body_sha256` is the Base64 SHA-256 of the
+ * body exactly as it arrived.
  */
 export async function verifySignature(headers: Headers, rawBody: Buffer | undefined, options: SignatureOptions): Promise<Verdict> {
 	const token = header(headers, SIGNATURE_HEADER);
@@ -116,33 +145,41 @@ export async function verifySignature(headers: Headers, rawBody: Buffer | undefi
 	const jwtHeader = decodeJson(headerPart);
 	const payload = decodeJson(payloadPart);
 	if (jwtHeader === undefined || payload === undefined) return refuse('the signature JWT is malformed');
-	const alg = jwtHeader.alg;
+	// RFC 7515 4.1.11: extensions listed in crit must be understood, and the trigger understands none.
+	if (own(jwtHeader, 'crit') !== undefined) return refuse('the signature JWT lists critical header parameters (crit), which the trigger does not understand');
+	const alg = own(jwtHeader, 'alg');
 	if (typeof alg !== 'string') return refuse('the signature JWT names no algorithm');
+	const hmacSecret = options.hmacSecret ?? '';
+	const digest = HMAC_ALGORITHMS.get(alg);
+	const spec = ASYMMETRIC_ALGORITHMS.get(alg);
+	if (hmacSecret !== '' && digest === undefined) {
+		// An HMAC key is configured: nothing else is accepted, so a public key can never stand in for it.
+		return refuse(`the signature uses ${quoted(alg)}, but the trigger expects an HMAC key (HS256, HS384 or HS512)`);
+	}
+	if (hmacSecret === '' && spec === undefined) {
+		return refuse(
+			digest !== undefined
+				? `the signature uses ${quoted(alg)} (an HMAC key), but no HMAC secret is set in the trigger`
+				: `the signature uses an algorithm the trigger does not accept (${quoted(alg)})`,
+		);
+	}
+	const kid = own(jwtHeader, 'kid');
+	if (typeof kid !== 'string' || kid === '') return refuse('the signature JWT has no kid');
+	// Only the webhook's own key: any other key FusionAuth holds (or publishes) is refused.
+	const expected = await options.signingKid();
+	if ('problem' in expected) return refuse(expected.problem);
+	if (!constantTimeEqual(kid, expected.kid)) return refuse(`the signature JWT's kid ${quoted(kid)} is not the kid of the trigger's signing key`);
 	const signedPart = Buffer.from(`${headerPart}.${payloadPart}`, 'ascii');
 	const signature = Buffer.from(signaturePart, 'base64url');
 
-	const hmacSecret = options.hmacSecret ?? '';
-	if (hmacSecret !== '') {
-		// An HMAC key is configured: nothing else is accepted, so a public key can never stand in for it.
-		const digest = HMAC_ALGORITHMS[alg];
-		if (digest === undefined) return refuse(`the signature uses ${JSON.stringify(alg)}, but the trigger expects an HMAC key (HS256, HS384 or HS512)`);
-		const expected = createHmac(digest, Buffer.from(hmacSecret, 'utf8')).update(signedPart).digest();
-		if (!constantTimeEqual(signature, expected)) return refuse('the signature does not match the HMAC secret');
-	} else {
-		const spec = ASYMMETRIC_ALGORITHMS[alg];
-		if (spec === undefined) {
-			return refuse(
-				HMAC_ALGORITHMS[alg] !== undefined
-					? `the signature uses ${JSON.stringify(alg)} (an HMAC key), but no HMAC secret is set in the trigger`
-					: `the signature uses an algorithm the trigger does not accept (${JSON.stringify(alg)})`,
-			);
-		}
-		const kid = jwtHeader.kid;
-		if (typeof kid !== 'string' || kid === '') return refuse('the signature JWT has no kid');
+	if (digest !== undefined) {
+		const computed = createHmac(digest, Buffer.from(hmacSecret, 'utf8')).update(signedPart).digest();
+		if (!constantTimeEqual(signature, computed)) return refuse('the signature does not match the HMAC secret');
+	} else if (spec !== undefined) {
 		const key = options.publicKey === undefined ? undefined : await options.publicKey(kid);
-		if (key === undefined) return refuse(`FusionAuth publishes no public key with kid ${JSON.stringify(kid)}`);
+		if (key === undefined) return refuse(`FusionAuth publishes no public key with kid ${quoted(kid)}`);
 		if (!spec.keys.includes(key.asymmetricKeyType ?? '') || (spec.curve !== undefined && key.asymmetricKeyDetails?.namedCurve !== spec.curve)) {
-			return refuse(`the key with kid ${JSON.stringify(kid)} does not fit the signature's algorithm ${JSON.stringify(alg)}`);
+			return refuse(`the key with kid ${quoted(kid)} does not fit the signature's algorithm ${quoted(alg)}`);
 		}
 		let valid = false;
 		try {
@@ -151,24 +188,26 @@ export async function verifySignature(headers: Headers, rawBody: Buffer | undefi
 				signedPart,
 				spec.keys.includes('ec')
 					? { key, dsaEncoding: 'ieee-p1363' }
-					: spec.pss
-						? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PSS_SALT[spec.digest as string] }
+					: spec.pssSalt !== undefined
+						? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: spec.pssSalt }
 						: key,
 				signature,
 			);
 		} catch {
 			valid = false;
 		}
-		if (!valid) return refuse(`the signature does not match the public key with kid ${JSON.stringify(kid)}`);
+		if (!valid) return refuse(`the signature does not match the public key with kid ${quoted(kid)}`);
 	}
 
-	if (payload.exp !== undefined && !(typeof payload.exp === 'number' && payload.exp + CLOCK_SKEW_SECONDS > options.now)) {
+	const exp = own(payload, 'exp');
+	if (exp !== undefined && !(typeof exp === 'number' && exp + CLOCK_SKEW_SECONDS > options.now)) {
 		return refuse('the signature JWT has expired');
 	}
-	if (payload.nbf !== undefined && !(typeof payload.nbf === 'number' && payload.nbf - CLOCK_SKEW_SECONDS <= options.now)) {
+	const nbf = own(payload, 'nbf');
+	if (nbf !== undefined && !(typeof nbf === 'number' && nbf - CLOCK_SKEW_SECONDS <= options.now)) {
 		return refuse('the signature JWT is not valid yet');
 	}
-	const claimed = payload.request_body_sha256;
+	const claimed = own(payload, 'request_body_sha256');
 	if (typeof claimed !== 'string') return refuse('the signature JWT has no request_body_sha256 claim');
 	const actual = createHash('sha256').update(rawBody).digest('base64');
 	if (!constantTimeEqual(claimed, actual)) return refuse('the body does not match the signature (request_body_sha256 differs)');

@@ -208,7 +208,7 @@ export async function runTriggerScenarios(n8n: N8nInstance, sim: Simulator, smtp
 			if (!output.includes('FusionAuth Two Factor Trigger refused a delivery')) throw new Failure('n8n\'s log does not say why the delivery was refused');
 			if (output.includes(secret) || output.includes(sim.apiKey)) throw new Failure('the shared secret or the API key appears in n8n\'s log');
 		}),
-		record('trigger: signed deliveries (RSA key, public key from the JWKS) run the workflow; tampered ones get 401, a replayed one starts nothing', async () => {
+		record('trigger: signed deliveries (RSA key, public key from the JWKS) run the workflow; tampered ones and a JWT with alg "constructor" get 401 and store no execution, a replayed one starts nothing', async () => {
 			sim.webhooks.generateKey('RS256', { id: SIGNING_KEY_ID });
 			const workflow = await (rest as Rest).ok('GET', `/workflows/${SIGNED_WORKFLOW_ID}`);
 			await (rest as Rest).ok('POST', `/workflows/${SIGNED_WORKFLOW_ID}/activate`, { versionId: workflow.versionId });
@@ -229,9 +229,17 @@ export async function runTriggerScenarios(n8n: N8nInstance, sim: Simulator, smtp
 			if (tamperedAnswer.status !== 401) throw new Failure(`a tampered signed delivery was answered ${tamperedAnswer.status}`);
 			const replay = await fetch(signedUrl, { method: 'POST', headers: delivery.headers, body: delivery.body });
 			if (replay.status !== 200) throw new Failure(`the replayed delivery was answered ${replay.status}, expected 200 (already received)`);
+			// A JWT header whose alg names a member of Object.prototype: refused, never an error (n8n's 500 and a failed execution).
+			const signatureKid = (JSON.parse(Buffer.from(delivery.headers['X-FusionAuth-Signature-JWT'].split('.')[0], 'base64url').toString('utf8')) as { kid: string }).kid;
+			for (const alg of ['constructor', 'toString', '__proto__']) {
+				const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+				const forgedJwt = `${part({ alg, typ: 'JWT', kid: signatureKid })}.${part({ request_body_sha256: 'x' })}.c2lnbmF0dXJl`;
+				const answer = await fetch(signedUrl, { method: 'POST', headers: { ...delivery.headers, 'X-FusionAuth-Signature-JWT': forgedJwt }, body: delivery.body });
+				if (answer.status !== 401) throw new Failure(`a signature JWT with alg ${JSON.stringify(alg)} was answered ${answer.status}, expected 401: ${(await answer.text()).slice(0, 300)}`);
+			}
 			await new Promise((resolve) => setTimeout(resolve, 1500));
 			const runs = await executionCount(rest as Rest, SIGNED_WORKFLOW_ID);
-			if (runs !== 1) throw new Failure(`${String(runs)} runs of the signed workflow after a tampered and a replayed delivery, expected still 1`);
+			if (runs !== 1) throw new Failure(`${String(runs)} executions of the signed workflow after tampered, replayed and forged deliveries, expected still 1 (none stored for a refused delivery)`);
 			if (smtp.messages.length !== 4) throw new Failure(`${smtp.messages.length} alert emails, expected 4`);
 			await (rest as Rest).ok('POST', `/workflows/${SIGNED_WORKFLOW_ID}/deactivate`, {});
 			await until('the signed trigger\'s webhook to be deleted', () => (sim.webhooks.list().length === 1 ? true : undefined));

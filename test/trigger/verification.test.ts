@@ -2,7 +2,8 @@
  * Every delivery the trigger gets, good or forged, handed to the built node as n8n hands it.
  * Test tokens are made with `jose`, not with the node's code, so a shared mistake cannot pass.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, sign as cryptoSign } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -52,13 +53,38 @@ async function signed(raw: string, key: KeyLike | Uint8Array, alg: string, kid: 
 	return await new SignJWT({ request_body_sha256: sha256(raw), ...claims }).setProtectedHeader({ alg, typ: 'JWT', kid }).sign(key);
 }
 
-/** A server publishing a JSON Web Key Set that a test can change, counting how often it is read. */
+/**
+ * Key Master key Ids (what a webhook's signingKeyId names) and the kid FusionAuth gives each: the
+ * two differ, as in FusionAuth, where the signature's header carries the kid.
+ */
+const KEY_IDS = new Map([
+	['hmac-1', '0b7e1a52-0000-4000-8000-000000000001'],
+	['rsa-1', '0b7e1a52-0000-4000-8000-000000000002'],
+	['ec-1', '0b7e1a52-0000-4000-8000-000000000003'],
+	['ec-384', '0b7e1a52-0000-4000-8000-000000000004'],
+	['ed-1', '0b7e1a52-0000-4000-8000-000000000005'],
+	['ed-fa', '0b7e1a52-0000-4000-8000-000000000006'],
+	['rsa-2', '0b7e1a52-0000-4000-8000-000000000007'],
+	['not-published', '0b7e1a52-0000-4000-8000-000000000008'],
+]);
+const keyIdOf = (kid: string): string => KEY_IDS.get(kid) as string;
+
+/**
+ * A server publishing a JSON Web Key Set that a test can change, counting how often it is read,
+ * and answering the Key API (`GET /api/key/{keyId}`) with each key's kid, as FusionAuth does.
+ */
 async function jwksServer(keys: JWK[]) {
-	const state = { keys, fetches: 0 };
+	const state = { keys, fetches: 0, keyLookups: 0 };
 	const server = createServer((request, response) => {
+		const keyId = /\/api\/key\/([^/?]+)$/.exec(request.url ?? '')?.[1];
 		if (request.url?.endsWith('/.well-known/jwks.json')) {
 			state.fetches++;
 			response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: state.keys }));
+		} else if (keyId !== undefined && request.method === 'GET') {
+			state.keyLookups++;
+			const kid = [...KEY_IDS].find(([, id]) => id === keyId)?.[0];
+			if (kid === undefined) response.writeHead(404).end();
+			else response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ key: { id: keyId, kid, name: `Key ${kid}` } }));
 		} else {
 			response.writeHead(404).end();
 		}
@@ -74,9 +100,9 @@ async function jwksServer(keys: JWK[]) {
 	};
 }
 
-function signatureTrigger(baseUrl: string, hmacSecret = ''): Shared {
+function signatureTrigger(baseUrl: string, hmacSecret = '', signingKid = hmacSecret === '' ? 'rsa-1' : 'hmac-1'): Shared {
 	return shared(
-		{ events: ['user.two-factor.method.remove'], registration: 'manual', verification: 'signature', hmacSecret },
+		{ events: ['user.two-factor.method.remove'], registration: 'manual', verification: 'signature', hmacSecret, signingKeyId: keyIdOf(signingKid) },
 		{ baseUrl, apiKey: 'an-api-key-never-sent-to-the-jwks', tenantId: '' },
 	);
 }
@@ -147,7 +173,7 @@ describe('signature: good signatures start the workflow with the event', () => {
 		['Ed25519, as FusionAuth names it', 'Ed25519', 'ed-fa', () => ed.privateKey],
 	])('%s with the public key its kid names in the server JWKS', async (_name, alg, kid, key) => {
 		const raw = methodRemoved();
-		const state = signatureTrigger(jwks.baseUrl());
+		const state = signatureTrigger(jwks.baseUrl(), '', kid);
 		const token = await signed(raw, key(), alg, kid);
 		const answer = await deliver(node, state, { headers: { 'X-FusionAuth-Signature-JWT': token }, raw });
 		expect(state.logs.filter((log) => log.level === 'warn')).toEqual([]);
@@ -156,6 +182,10 @@ describe('signature: good signatures start the workflow with the event', () => {
 		const jwksRequests = state.sent.filter((request) => request.url.endsWith('/.well-known/jwks.json'));
 		expect(jwksRequests).toHaveLength(1);
 		expect(Object.keys(jwksRequests[0].headers).map((name) => name.toLowerCase())).not.toContain('authorization');
+		// The signing key's kid is read with the API key, from the Key API.
+		const keyRequests = state.sent.filter((request) => request.url.includes('/api/key/'));
+		expect(keyRequests.map((request) => [request.method, new URL(request.url).pathname.replace(/^\/p\d+/, '')])).toEqual([['GET', `/api/key/${keyIdOf(kid)}`]]);
+		expect(keyRequests[0].headers.Authorization ?? keyRequests[0].headers.authorization).toBe('an-api-key-never-sent-to-the-jwks');
 	});
 
 	test('the key set is cached: a second delivery fetches nothing', async () => {
@@ -216,10 +246,10 @@ describe('signature: forged or broken deliveries get 401, start nothing, and say
 		expect(await refused(signatureTrigger(jwks.baseUrl()), { 'X-FusionAuth-Signature-JWT': token }, reformatted)).toMatch(/body does not match/);
 	});
 
-	test('an unknown kid (after fetching the key set again)', async () => {
+	test('the signing key\'s kid is not in the key set (after fetching it)', async () => {
 		const raw = methodRemoved();
 		const token = await signed(raw, otherRsa.privateKey, 'RS256', 'not-published');
-		const state = signatureTrigger(jwks.baseUrl());
+		const state = signatureTrigger(jwks.baseUrl(), '', 'not-published');
 		expect(await refused(state, { 'X-FusionAuth-Signature-JWT': token }, raw)).toMatch(/no public key with kid "not-published"/);
 		expect(state.sent.filter((request) => request.url.endsWith('/.well-known/jwks.json'))).toHaveLength(1);
 	});
@@ -276,6 +306,8 @@ describe('signature: a rotated key is fetched again', () => {
 		const original = [...jwks.state.keys];
 		jwks.state.keys = [...original, { ...(await exportJWK(rotated.publicKey)), kid: 'rsa-2', alg: 'RS256' }];
 		try {
+			// The webhook now signs with the new key, and the trigger names it.
+			state.parameters.signingKeyId = keyIdOf('rsa-2');
 			// Right after the first fetch: the cache waits out its one-second gap, then fetches.
 			const second = methodRemoved('e0a6d1f4-1111-4d4f-9a3a-0000000000c2');
 			const answer = await deliver(node, state, { headers: { 'X-FusionAuth-Signature-JWT': await signed(second, rotated.privateKey, 'RS256', 'rsa-2') }, raw: second });
@@ -286,7 +318,7 @@ describe('signature: a rotated key is fetched again', () => {
 		}
 	});
 
-	test('made-up kids share fetches (at most one a second) and a kid found missing is not fetched for again', async () => {
+	test('made-up kids never reach the key set, and the signing key is looked up once for all of them', async () => {
 		const state = signatureTrigger(jwks.baseUrl());
 		const wave = async (prefix: string) => {
 			const raw = methodRemoved();
@@ -295,16 +327,87 @@ describe('signature: a rotated key is fetched again', () => {
 			const answers = await Promise.all(tokens.map(async (token) => await deliver(node, state, { headers: { 'X-FusionAuth-Signature-JWT': token }, raw })));
 			return answers.map((answer) => answer.status);
 		};
-		const fetches = () => state.sent.filter((request) => request.url.endsWith('/.well-known/jwks.json')).length;
+		const requests = (part: string) => state.sent.filter((request) => request.url.includes(part)).length;
 		expect(await wave('forged')).toEqual(Array(20).fill(401));
-		expect(fetches()).toBe(1);
-		expect(await wave('forged')).toEqual(Array(20).fill(401));
-		expect(fetches()).toBe(1);
-		const started = Date.now();
 		expect(await wave('other')).toEqual(Array(20).fill(401));
-		expect(fetches()).toBe(2);
-		// The second fetch waited for the one-second gap.
-		expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+		expect(requests('/.well-known/jwks.json')).toBe(0);
+		expect(requests('/api/key/')).toBe(1);
+	});
+});
+
+describe('signature: only the trigger\'s signing key is accepted', () => {
+	async function refusedWith(state: Shared, token: string, raw: string): Promise<string> {
+		const answer = await deliver(node, state, { headers: { 'X-FusionAuth-Signature-JWT': token }, raw });
+		expect(answer.status).toBe(401);
+		expect(startedItems(answer)).toBeUndefined();
+		return refusal(state);
+	}
+
+	test('HMAC: the right secret under another key\'s kid is refused, and the log names the kid that came', async () => {
+		const raw = methodRemoved();
+		const token = await signed(raw, new TextEncoder().encode(HMAC_SECRET), 'HS256', 'hmac-other');
+		expect(await refusedWith(signatureTrigger(jwks.baseUrl(), HMAC_SECRET), token, raw)).toBe(
+			'FusionAuth Two Factor Trigger refused a delivery: the signature JWT\'s kid "hmac-other" is not the kid of the trigger\'s signing key',
+		);
+	});
+
+	test('HMAC: a token without kid is refused', async () => {
+		const raw = methodRemoved();
+		const token = await new SignJWT({ request_body_sha256: sha256(raw) }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(HMAC_SECRET));
+		expect(await refusedWith(signatureTrigger(jwks.baseUrl(), HMAC_SECRET), token, raw)).toMatch(/has no kid/);
+	});
+
+	test('public key: a valid signature by another key the server publishes is refused', async () => {
+		const raw = methodRemoved();
+		const state = signatureTrigger(jwks.baseUrl(), '', 'rsa-1');
+		const token = await signed(raw, ec.privateKey, 'ES256', 'ec-1');
+		expect(await refusedWith(state, token, raw)).toMatch(/kid "ec-1" is not the kid of the trigger's signing key/);
+		expect(state.sent.filter((request) => request.url.endsWith('/.well-known/jwks.json'))).toHaveLength(0);
+	});
+
+	test('a very long kid is quoted in the log cut to 64 characters', async () => {
+		const raw = methodRemoved();
+		const kid = `${'k'.repeat(70)}\n${'x'.repeat(10_000)}`;
+		const reason = await refusedWith(signatureTrigger(jwks.baseUrl(), HMAC_SECRET), await signed(raw, new TextEncoder().encode(HMAC_SECRET), 'HS256', kid), raw);
+		expect(reason).toContain(`kid "${'k'.repeat(64)}..." is not`);
+		expect(reason.length).toBeLessThan(200);
+	});
+
+	test.each([
+		['HMAC', HMAC_SECRET, 'HS256', 'hmac-1'],
+		['public key', '', 'RS256', 'rsa-1'],
+	])('%s: a header with crit is refused, even with a good signature', async (_name, hmacSecret, alg, kid) => {
+		const raw = methodRemoved();
+		// jose will not write a crit it does not understand itself: signed with node:crypto here.
+		const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+		const input = `${part({ alg, typ: 'JWT', kid, crit: ['exp'] })}.${part({ request_body_sha256: sha256(raw), exp: Math.floor(Date.now() / 1000) + 60 })}`;
+		const signature = hmacSecret === '' ? cryptoSign('sha256', Buffer.from(input), rsa.privateKey as KeyObject) : createHmac('sha256', hmacSecret).update(input).digest();
+		const token = `${input}.${signature.toString('base64url')}`;
+		expect(await refusedWith(signatureTrigger(jwks.baseUrl(), hmacSecret), token, raw)).toMatch(/critical header parameters \(crit\)/);
+	});
+
+	test.each([
+		['no Signing Key ID', '', /no Signing Key ID is set/],
+		['a Signing Key ID that is not a key Id', 'rsa-1', /Signing Key ID "rsa-1" is not a Key Master key Id/],
+	])('%s: every signature is refused', async (_name, signingKeyId, reason) => {
+		const raw = methodRemoved();
+		const state = signatureTrigger(jwks.baseUrl(), HMAC_SECRET);
+		state.parameters.signingKeyId = signingKeyId;
+		const token = await signed(raw, new TextEncoder().encode(HMAC_SECRET), 'HS256', 'hmac-1');
+		expect(await refusedWith(state, token, raw)).toMatch(reason);
+		expect(state.sent).toEqual([]);
+	});
+
+	test('a key FusionAuth does not know (404): refused, and not looked up again for a minute', async () => {
+		const raw = methodRemoved();
+		const baseUrl = jwks.baseUrl();
+		const token = await signed(raw, new TextEncoder().encode(HMAC_SECRET), 'HS256', 'hmac-1');
+		for (let attempt = 0; attempt < 3; attempt++) {
+			const state = signatureTrigger(baseUrl, HMAC_SECRET);
+			state.parameters.signingKeyId = '0b7e1a52-0000-4000-8000-0000000000ff';
+			expect(await refusedWith(state, token, raw)).toMatch(/FusionAuth answered 404 to GET \/api\/key\/0b7e1a52-0000-4000-8000-0000000000ff/);
+			expect(state.sent.filter((request) => request.url.includes('/api/key/'))).toHaveLength(attempt === 0 ? 1 : 0);
+		}
 	});
 });
 
