@@ -67,6 +67,7 @@ export async function callApi(
 	method: HttpMethod,
 	path: PathSegment[],
 	body?: IDataObject,
+	timeoutMs = TIMEOUT_MS,
 ): Promise<ApiAnswer> {
 	const node = context.getNode();
 	const request: FusionAuthRequest = { method, path, authentication: { type: 'apiKey' } };
@@ -85,11 +86,11 @@ export async function callApi(
 			headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
 			body: body === undefined ? undefined : JSON.stringify(body),
 		},
-		{ timeoutMs: TIMEOUT_MS, maxBodyBytes: MAX_BODY_BYTES },
+		{ timeoutMs, maxBodyBytes: MAX_BODY_BYTES },
 	);
 	switch (exchanged.outcome) {
 		case 'failed':
-			throw errorFromConnection(node, request, exchanged.cause, credential.baseUrl, TIMEOUT_MS, undefined, exchanged.phase, exchanged.statusCode);
+			throw errorFromConnection(node, request, exchanged.cause, credential.baseUrl, timeoutMs, undefined, exchanged.phase, exchanged.statusCode);
 		case 'redirect':
 			throw redirectError(node, request, exchanged.statusCode, exchanged.location, url, undefined);
 		case 'tooLarge':

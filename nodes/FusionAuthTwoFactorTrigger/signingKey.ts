@@ -8,7 +8,7 @@
  */
 import type { IWebhookFunctions } from 'n8n-workflow';
 
-import { callApi } from './api';
+import { callApi, JWKS_TIMEOUT_MS } from './api';
 import type { Credential } from './api';
 import { own, quoted } from './verification';
 import type { SigningKid } from './verification';
@@ -60,7 +60,8 @@ export const signingKids = new SigningKidCache();
 export async function lookUpSigningKid(context: IWebhookFunctions, credential: Credential, keyId: string): Promise<SigningKid> {
 	let answer;
 	try {
-		answer = await callApi(context, credential, 'GET', ['key', keyId]);
+		// Read while FusionAuth waits for the delivery's answer: the key set's budget, not the API's 10 s.
+		answer = await callApi(context, credential, 'GET', ['key', keyId], undefined, JWKS_TIMEOUT_MS);
 	} catch {
 		return { problem: `the trigger could not reach FusionAuth at ${credential.baseUrl} to read its signing key ${keyId}` };
 	}

@@ -18,6 +18,7 @@ import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, IDataObj
 import { useHostileServer, useServer } from '../harness/lifecycle';
 import { NODE_TYPE } from '../harness/n8n';
 import { loadPackage, PACKAGE_ROOT } from '../harness/package';
+import type { RawHandler } from '../harness/hostileServer';
 import { RecordingServer } from '../harness/recordingServer';
 import { deliver, hookContext, shared, startedItems, triggerNode } from '../trigger/context';
 import type { Shared } from '../trigger/context';
@@ -32,6 +33,8 @@ beforeEach(() => elsewhere.reset());
 
 /** FusionAuth waits 2 s for a delivery's answer; the key set fetch has 1.5 s of it. */
 const DELIVERY_BUDGET_MS = 2000;
+/** The Key Master key the webhook signs with (its Id; FusionAuth's signature names it by its kid). */
+const SIGNING_KEY_ID = '6f0c1c7e-2b1d-4c55-9a0e-0a1b2c3d4e5f';
 
 describe("the trigger's key set fetch (signature verification with the server's keys)", () => {
 	let key: { publicKey: KeyLike; privateKey: KeyLike };
@@ -54,9 +57,23 @@ describe("the trigger's key set fetch (signature verification with the server's 
 	let prefix = 0;
 	function signatureTrigger(): Shared {
 		return shared(
-			{ events: ['user.two-factor.method.remove'], registration: 'manual', verification: 'signature', hmacSecret: '' },
+			{ events: ['user.two-factor.method.remove'], registration: 'manual', verification: 'signature', signingKeyId: SIGNING_KEY_ID, hmacSecret: '' },
 			{ baseUrl: `${server.url}/p${++prefix}`, apiKey: API_KEY, tenantId: '' },
 		);
+	}
+
+	/**
+	 * The Key API answers as FusionAuth does (the signing key's kid is es-1), so that each test's
+	 * delivery gets as far as the key set; `keySet` answers everything else.
+	 */
+	function respondWithKeySet(keySet: RawHandler): void {
+		server.respondWith((request, response, socket) => {
+			if (request.path.endsWith(`/api/key/${SIGNING_KEY_ID}`)) {
+				response.writeHead(200, { 'Content-Type': 'application/json' });
+				return response.end(JSON.stringify({ key: { id: SIGNING_KEY_ID, kid: 'es-1', algorithm: 'ES256', type: 'EC' } }));
+			}
+			return keySet(request, response, socket);
+		});
 	}
 
 	async function signed(): Promise<string> {
@@ -74,7 +91,7 @@ describe("the trigger's key set fetch (signature verification with the server's 
 	const jwksRequests = () => server.requests.filter((request) => request.path.endsWith('/.well-known/jwks.json'));
 
 	test('a key set that trickles one byte every 100 ms: the delivery is refused within the budget', async () => {
-		server.respondWith((_, response) => {
+		respondWithKeySet((_, response) => {
 			response.writeHead(200, { 'Content-Type': 'application/json' });
 			response.write(`{"keys":[${JSON.stringify(jwk)}`);
 			server.every(100, () => response.write(' ') && !response.destroyed);
@@ -87,7 +104,7 @@ describe("the trigger's key set fetch (signature verification with the server's 
 	});
 
 	test('headers, then silence: the same', async () => {
-		server.respondWith((_, response) => {
+		respondWithKeySet((_, response) => {
 			response.writeHead(200, { 'Content-Type': 'application/json' });
 			response.flushHeaders();
 		});
@@ -98,7 +115,7 @@ describe("the trigger's key set fetch (signature verification with the server's 
 
 	test('a key set larger than 256 KiB is refused, even holding the right key', async () => {
 		const padding = 'A'.repeat(300 * 1024);
-		server.respondWith((_, response) => {
+		respondWithKeySet((_, response) => {
 			response.writeHead(200, { 'Content-Type': 'application/json' });
 			response.end(JSON.stringify({ keys: [jwk, { kty: 'oct', kid: 'padding', k: padding }] }));
 		});
@@ -109,7 +126,7 @@ describe("the trigger's key set fetch (signature verification with the server's 
 
 	test('a key set under the limit (200 KiB) is read: the delivery starts the workflow', async () => {
 		const padding = 'A'.repeat(200 * 1024);
-		server.respondWith((_, response) => {
+		respondWithKeySet((_, response) => {
 			response.writeHead(200, { 'Content-Type': 'application/json' });
 			response.end(JSON.stringify({ keys: [jwk, { kty: 'oct', kid: 'padding', k: padding }] }));
 		});
@@ -117,9 +134,22 @@ describe("the trigger's key set fetch (signature verification with the server's 
 		expect(startedItems(answer)).toHaveLength(1);
 	});
 
+	test('a Key API answer that trickles: the delivery is refused within the budget', async () => {
+		server.respondWith((_, response) => {
+			response.writeHead(200, { 'Content-Type': 'application/json' });
+			response.write('{"key":{"kid":"es-1"');
+			server.every(100, () => response.write(' ') && !response.destroyed);
+		});
+		const { answer, elapsed } = await timedDelivery(signatureTrigger());
+		expect(answer.status).toBe(401);
+		expect(startedItems(answer)).toBeUndefined();
+		expect(elapsed).toBeLessThan(DELIVERY_BUDGET_MS);
+		expect(server.requests.map((request) => request.path)).toEqual([`/p${prefix}/api/key/${SIGNING_KEY_ID}`]);
+	});
+
 	test('a redirecting key set is not followed: nothing reaches the redirect target', async () => {
 		elsewhere.respondWith({ status: 200, body: { keys: [jwk] } });
-		server.respondWith((_, response) => {
+		respondWithKeySet((_, response) => {
 			response.writeHead(302, { Location: `${elsewhere.url}/.well-known/jwks.json` }).end();
 		});
 		const { answer } = await timedDelivery(signatureTrigger());

@@ -10,6 +10,7 @@ import { SignJWT } from 'jose';
 import type { IDataObject } from 'n8n-workflow';
 
 import { useServer } from '../harness/lifecycle';
+import { RecordingServer } from '../harness/recordingServer';
 import type { Delivered } from '../harness/webhook';
 import { TriggerEndpoint } from '../harness/webhook';
 
@@ -17,7 +18,7 @@ const endpoint = useServer(() => TriggerEndpoint.start());
 
 const MODES = ['webhook', 'manual'] as const;
 const EVENTS = ['user.two-factor.method.add', 'user.two-factor.method.remove'];
-/** A credential whose server is never reached: a refusal needs nothing from FusionAuth. */
+/** A credential whose server is never reached: a refusal needs nothing from FusionAuth (the HMAC test's good signature reads its key's kid from keyApi). */
 const CREDENTIAL = { baseUrl: 'http://127.0.0.1:9', apiKey: 'refusals-api-key-0123456789', tenantId: '' };
 
 let events = 0;
@@ -47,11 +48,15 @@ describe('signature verification: a delivery without X-FusionAuth-Signature-JWT 
 	const HMAC_SECRET = 'refusals-hmac-secret-as-key-master-shows-it-0123456789';
 	const SIGNING_KEY_ID = '7d2b54b4-8a43-4ad1-9a8e-6c6f3f0c1a11';
 	const MISSING = /X-FusionAuth-Signature-JWT header is missing/i;
+	/** The kid FusionAuth's Key API gives the signing key: what the trigger accepts in a signature. */
+	const KID = 'refusals-hmac-kid';
+	const keyApi = useServer(async () => await RecordingServer.start());
+	beforeEach(() => keyApi.respondWith({ status: 200, body: { key: { id: SIGNING_KEY_ID, kid: KID, algorithm: 'HS256', type: 'HMAC' } } }));
 
 	/** A good signature for `raw`: FusionAuth's claims, signed with the trigger's HMAC secret under its key id. */
 	async function signature(raw: string): Promise<string> {
 		return await new SignJWT({ request_body_sha256: createHash('sha256').update(raw, 'utf8').digest('base64') })
-			.setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: SIGNING_KEY_ID })
+			.setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: KID })
 			.setIssuedAt()
 			.sign(new TextEncoder().encode(HMAC_SECRET));
 	}
@@ -59,7 +64,7 @@ describe('signature verification: a delivery without X-FusionAuth-Signature-JWT 
 	test.each(MODES)('HMAC key (%s): no header, or the good signature in another header, gets 401 and starts nothing', async (mode) => {
 		endpoint.configure({
 			parameters: { events: EVENTS, registration: 'manual', verification: 'signature', signingKeyId: SIGNING_KEY_ID, hmacSecret: HMAC_SECRET },
-			credentials: CREDENTIAL,
+			credentials: { ...CREDENTIAL, baseUrl: keyApi.url },
 			mode,
 		});
 		const bare = await endpoint.deliver({}, methodAdded());
