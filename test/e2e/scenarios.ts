@@ -480,7 +480,7 @@ export const scenarios: Scenario[] = [
 			const methods = { authenticator: true, email: true, sms: true, voice: false };
 			const inherited = { target: 'application', id: sim.applicationId, name: 'Simulator Application', tenantId: sim.tenantId, loginPolicy: 'Enabled', loginPolicySetBy: 'tenant', methods };
 			equal(single(result, 'Policy Before'), inherited, 'the policy before: the tenant\'s');
-			const own = { ...inherited, loginPolicy: 'Required', loginPolicySetBy: 'application', trustPolicy: 'This', methods };
+			const own = { target: 'application', id: sim.applicationId, name: 'Simulator Application', tenantId: sim.tenantId, loginPolicy: 'Required', loginPolicySetBy: 'application', trustPolicy: 'This', methods };
 			equal(single(result, 'Require MFA'), own, 'Require MFA output');
 			equal(single(result, 'Read Back Policy'), own, 'the policy read back');
 			equal(
