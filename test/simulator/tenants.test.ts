@@ -17,6 +17,13 @@ const HR_APP = 'b1b1b1b1-0000-4000-8000-00000000b1b1';
 const OTHER_APP = 'c2c2c2c2-0000-4000-8000-00000000c2c2';
 const MISSING = '0b5a0d52-0000-4000-8000-000000000000';
 
+/** FusionAuth's error body, as the client hands it over on a failed call. */
+interface Errors {
+	fieldErrors?: Record<string, Array<{ code: string; message: string }>>;
+	generalErrors?: Array<{ code: string; message: string }>;
+}
+const errorsOf = (response: ClientResponse<unknown>): Errors => response.exception as unknown as Errors;
+
 async function failure<T>(promise: Promise<ClientResponse<T>>): Promise<ClientResponse<T>> {
 	try {
 		await promise;
@@ -96,14 +103,14 @@ describe('tenants, through retrieveTenant, retrieveTenants and patchTenant', () 
 		sim.tenants.updateTenant(DEFAULT_TENANT, { multiFactorConfiguration: { authenticator: { enabled: false }, email: { enabled: false }, sms: { enabled: false }, loginPolicy: 'Disabled' } });
 		const refused = await failure(client.patchTenant(DEFAULT_TENANT, { tenant: { multiFactorConfiguration: { loginPolicy: 'Required' as never } } }));
 		expect(refused.statusCode).toBe(400);
-		expect(Object.keys(refused.exception.fieldErrors ?? {})).toEqual(['tenant.multiFactorConfiguration.loginPolicy']);
+		expect(Object.keys(errorsOf(refused).fieldErrors ?? {})).toEqual(['tenant.multiFactorConfiguration.loginPolicy']);
 		expect((sim.tenants.tenant(DEFAULT_TENANT)!.multiFactorConfiguration as { loginPolicy: string }).loginPolicy).toBe('Disabled');
 	});
 
 	test('a value FusionAuth does not know: 400 [invalidJSON]', async () => {
 		const refused = await failure(client.patchTenant(DEFAULT_TENANT, { tenant: { multiFactorConfiguration: { loginPolicy: 'Always' as never } } }));
 		expect(refused.statusCode).toBe(400);
-		expect(refused.exception.generalErrors?.[0]?.code).toBe('[invalidJSON]');
+		expect(errorsOf(refused).generalErrors?.[0]?.code).toBe('[invalidJSON]');
 	});
 
 	test('the risk-based policies: on a paid plan yes, on the community plan 400 [notLicensedFor]', async () => {
@@ -114,7 +121,7 @@ describe('tenants, through retrieveTenant, retrieveTenants and patchTenant', () 
 				new FusionAuthClient(community.apiKey, community.url).patchTenant(DEFAULT_TENANT, { tenant: { multiFactorConfiguration: { loginPolicy: 'ChallengeOnMediumRisk' as never } } }),
 			);
 			expect(refused.statusCode).toBe(400);
-			expect(refused.exception.fieldErrors?.['tenant.multiFactorConfiguration.loginPolicy']?.[0]?.code).toBe('[notLicensedFor]tenant.multiFactorConfiguration.loginPolicy');
+			expect(errorsOf(refused).fieldErrors?.['tenant.multiFactorConfiguration.loginPolicy']?.[0]?.code).toBe('[notLicensedFor]tenant.multiFactorConfiguration.loginPolicy');
 			// Enabled, Disabled and Required need no plan.
 			expect((await new FusionAuthClient(community.apiKey, community.url).patchTenant(DEFAULT_TENANT, { tenant: { multiFactorConfiguration: { loginPolicy: 'Required' as never } } })).statusCode).toBe(200);
 		} finally {
@@ -164,7 +171,7 @@ describe('applications, through retrieveApplication, patchApplication and search
 		await client.patchApplication(ADMIN_APP, { application: { multiFactorConfiguration: { loginPolicy: 'Enabled' as never, trustPolicy: 'None' as never } } });
 		expect(sim.tenants.application(ADMIN_APP)!.multiFactorConfiguration).toMatchObject({ loginPolicy: 'Enabled', trustPolicy: 'None' });
 		const refused = await failure(client.patchApplication(ADMIN_APP, { application: { multiFactorConfiguration: { trustPolicy: 'Some' as never } } }));
-		expect(refused.exception.generalErrors?.[0]?.code).toBe('[invalidJSON]');
+		expect(errorsOf(refused).generalErrors?.[0]?.code).toBe('[invalidJSON]');
 	});
 
 	test("below the Enterprise plan: an application's own policy is 400 [notLicensed], except on FusionAuth's admin application", async () => {
@@ -173,7 +180,7 @@ describe('applications, through retrieveApplication, patchApplication and search
 			const other = new FusionAuthClient(essentials.apiKey, essentials.url);
 			const refused = await failure(other.patchApplication(ADMIN_APP, { application: { multiFactorConfiguration: { loginPolicy: 'Required' as never } } }));
 			expect(refused.statusCode).toBe(400);
-			expect(refused.exception.fieldErrors?.['application.multiFactorConfiguration.loginPolicy']?.[0]?.code).toBe('[notLicensed]application.multiFactorConfiguration.loginPolicy');
+			expect(errorsOf(refused).fieldErrors?.['application.multiFactorConfiguration.loginPolicy']?.[0]?.code).toBe('[notLicensed]application.multiFactorConfiguration.loginPolicy');
 			essentials.tenants.addApplication({ id: FUSIONAUTH_APP_ID, tenantId: DEFAULT_TENANT, name: 'FusionAuth' });
 			expect((await other.patchApplication(FUSIONAUTH_APP_ID, { application: { multiFactorConfiguration: { loginPolicy: 'Required' as never } } })).statusCode).toBe(200);
 		} finally {

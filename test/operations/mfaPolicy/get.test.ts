@@ -10,8 +10,8 @@ import { describeOperation, failures, runOperation } from '../table';
 import { INHERITING_APP, OWN_POLICY_APP, POLICY_TENANT, policyAnswers } from './answers';
 
 const GET = { resource: 'mfaPolicy', operation: 'get' };
-const ofTenant = (tenantId: unknown) => ({ ...GET, target: 'tenant', tenantId });
-const ofApplication = (applicationId: unknown) => ({ ...GET, target: 'application', applicationId });
+const ofTenant = (tenantId: unknown): INodeParameters => ({ ...GET, target: 'tenant', tenantId }) as INodeParameters;
+const ofApplication = (applicationId: unknown): INodeParameters => ({ ...GET, target: 'application', applicationId }) as INodeParameters;
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 const fromList = (value: string) => ({ __rl: true, mode: 'list', value });
 

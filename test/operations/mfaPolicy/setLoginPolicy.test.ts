@@ -4,7 +4,7 @@ import { useServer, useSimulator } from '../../harness/lifecycle';
 import { runNode } from '../../harness/n8n';
 import { DEFAULT_TENANT_ID, DEFAULT_TENANT_MFA, startSimulator } from '../../simulator/server';
 import { API_KEY, APPLICATION_ID, outputJson, TENANT_ID, wire } from '../support';
-import { describeOperation, failures, runOperation } from '../table';
+import { describeOperation, failures } from '../table';
 import { INHERITING_APP, OWN_POLICY_APP, POLICY_TENANT, policyAnswers } from './answers';
 
 const SET = { resource: 'mfaPolicy', operation: 'setLoginPolicy' };
