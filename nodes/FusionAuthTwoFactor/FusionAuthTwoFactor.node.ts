@@ -9,7 +9,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { buildProperties } from './actions/operations';
 import { router } from './actions/router';
 import { fusionAuthApiTest } from '../shared/credentialTest';
-import { searchUsers } from './methods/listSearch';
+import { searchApplications, searchTenants, searchUsers } from './methods/listSearch';
 
 export class FusionAuthTwoFactor implements INodeType {
 	description: INodeTypeDescription = {
@@ -37,7 +37,7 @@ export class FusionAuthTwoFactor implements INodeType {
 		properties: buildProperties(),
 	};
 
-	methods = { credentialTest: { fusionAuthApiTest }, listSearch: { searchUsers } };
+	methods = { credentialTest: { fusionAuthApiTest }, listSearch: { searchUsers, searchTenants, searchApplications } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -11,7 +11,6 @@ export type Authentication =
 /** A fixed part of an endpoint's path, or a value taken from a parameter (such as `userId`). */
 export type PathSegment = string | { parameter: string; value: string };
 
-/** PATCH: only the trigger's tenant update sends it. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
@@ -29,7 +28,8 @@ export interface FusionAuthRequest {
 	authentication: Authentication;
 	/**
 	 * Sending it twice does no more than sending it once (a search, a status check), so it may
-	 * be sent again after a lost connection. Default: true for GET and PUT, false otherwise.
+	 * be sent again after a lost connection. Default: true for GET and PUT, false otherwise (a
+	 * PATCH that sets values may say true).
 	 */
 	repeatable?: boolean;
 	/** Messages for statuses whose meaning depends on the endpoint (404 on a user, 410 on a login). */

@@ -4,7 +4,7 @@
  * the node outputs and in the simulator's state.
  */
 import type { OutboxMessage, Simulator, SimUser } from '../simulator/server';
-import { DEMO_USERS } from '../simulator/server';
+import { DEFAULT_TENANT_MFA, DEMO_USERS } from '../simulator/server';
 import type { ExecutionResult, WorkflowJson } from './n8n';
 import type { SmtpSink } from './smtpSink';
 
@@ -132,6 +132,7 @@ const REMINDER = 'mfa-enrollment-reminder.json';
 const ENROLLMENT = 'authenticator-enrollment.json';
 const HELPDESK = 'helpdesk-runbook.json';
 const STEP_UP = 'login-step-up-check.json';
+const REQUIRE_MFA = 'require-mfa-for-an-application.json';
 
 export const scenarios: Scenario[] = [
 	{
@@ -469,6 +470,62 @@ export const scenarios: Scenario[] = [
 			// The redirect pointed at the simulator: had n8n followed it, the key and the search would be there.
 			equal(sim.requests.length, 0, 'requests that reached the redirect target');
 			equal(smtp.messages.length, 0, 'emails sent');
+		},
+	},
+	// MFA policy: the application's own policy set with a PATCH that holds nothing else, then read back.
+	{
+		title: 'require-mfa-for-an-application / the application gets its own Required policy, nothing else changes',
+		example: REQUIRE_MFA,
+		check({ result, sim }) {
+			const methods = { authenticator: true, email: true, sms: true, voice: false };
+			const inherited = { target: 'application', id: sim.applicationId, name: 'Simulator Application', tenantId: sim.tenantId, loginPolicy: 'Enabled', loginPolicySetBy: 'tenant', methods };
+			equal(single(result, 'Policy Before'), inherited, 'the policy before: the tenant\'s');
+			const own = { target: 'application', id: sim.applicationId, name: 'Simulator Application', tenantId: sim.tenantId, loginPolicy: 'Required', loginPolicySetBy: 'application', trustPolicy: 'This', methods };
+			equal(single(result, 'Require MFA'), own, 'Require MFA output');
+			equal(single(result, 'Read Back Policy'), own, 'the policy read back');
+			equal(
+				single(result, 'Policy Applied').result,
+				'The login policy of Simulator Application is now Required (was Enabled, set by the tenant)',
+				'result',
+			);
+			notRun(result, 'Policy Not Applied');
+			const patches = requestsTo(sim, 'PATCH', '/api/');
+			equal(patches.map((request) => request.path), [`/api/application/${sim.applicationId}`], 'PATCH requests');
+			// Exactly this body: nothing else of the application is sent, so nothing else can change.
+			equal(patches[0].body, JSON.stringify({ application: { multiFactorConfiguration: { loginPolicy: 'Required', trustPolicy: 'This' } } }), 'PATCH body');
+			equal(patches[0].headers['content-type'], 'application/json', 'PATCH content type');
+			equal(
+				sim.requests.map((request) => `${request.method} ${request.path}`),
+				[
+					`GET /api/application/${sim.applicationId}`,
+					`GET /api/tenant/${sim.tenantId}`,
+					`PATCH /api/application/${sim.applicationId}`,
+					`GET /api/tenant/${sim.tenantId}`,
+					`GET /api/application/${sim.applicationId}`,
+					`GET /api/tenant/${sim.tenantId}`,
+				],
+				'requests',
+			);
+			const application = sim.tenants.application() as Json;
+			equal(application.multiFactorConfiguration, { email: {}, sms: {}, voice: {}, loginPolicy: 'Required', trustPolicy: 'This' }, "the application's MFA settings in FusionAuth");
+			equal(application.oauthConfiguration, { clientId: sim.applicationId, clientSecret: `sim-client-secret-${sim.applicationId.slice(0, 8)}`, enabledGrants: ['authorization_code'] }, "the application's other settings");
+			const tenant = sim.tenants.tenant() as Json;
+			equal(tenant.multiFactorConfiguration, DEFAULT_TENANT_MFA, "the tenant's MFA settings");
+			equal(tenant.lastUpdateInstant, tenant.insertInstant, 'the tenant, never updated');
+			ensure(!JSON.stringify(result.nodes).includes('sim-client-secret'), "the application's client secret appears in the run data");
+		},
+	},
+	{
+		title: 'require-mfa-for-an-application / an application that does not exist stops the run before any change',
+		example: REQUIRE_MFA,
+		patch: (workflow) => setSample(workflow, 'Policy Request', 'applicationId', '0b5a0d52-0000-4000-8000-000000000000'),
+		expectError: true,
+		check({ result, sim }) {
+			const error = workflowError(result);
+			equal(error.node, 'Policy Before', 'failing node');
+			equal(error.message, 'Application 0b5a0d52-0000-4000-8000-000000000000 not found', 'error message');
+			equal(requestsTo(sim, 'PATCH', '/api/').length, 0, 'PATCH requests');
+			notRun(result, 'Require MFA');
 		},
 	},
 ];

@@ -99,4 +99,19 @@ export const POISONED_ANSWER = {
 	user: LEAKY_USER,
 	users: [LEAKY_USER],
 	total: 1,
+	// MFA policy: a tenant's and an application's settings, beside secrets FusionAuth keeps in them.
+	tenant: {
+		id: TENANT_ID,
+		name: 'Default',
+		multiFactorConfiguration: { loginPolicy: 'Required', authenticator: { enabled: true }, sms: { enabled: true, messengerId: 'LEAK-messenger' } },
+		jwtConfiguration: { accessTokenKeyId: 'LEAK-key-id' },
+		data: { note: 'LEAK-tenant-data' },
+	},
+	application: {
+		id: APPLICATION_ID,
+		name: 'Portal',
+		tenantId: TENANT_ID,
+		oauthConfiguration: { clientSecret: 'LEAK-client-secret' },
+		multiFactorConfiguration: { loginPolicy: 'Required', trustPolicy: 'None', email: { templateId: 'LEAK-template' } },
+	},
 };

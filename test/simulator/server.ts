@@ -13,7 +13,7 @@
  *
  * This file is the server: routing, authentication (API keys with their permissions, JWTs),
  * tenants, faults and the recording of requests. The endpoints are in users.ts, twoFactor.ts,
- * recoveryCodes.ts, login.ts and webhooks.ts; the state they share is in state.ts.
+ * recoveryCodes.ts, login.ts, webhooks.ts and tenants.ts; the state they share is in state.ts.
  */
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,6 +33,8 @@ import { userAdminRoutes, userRoutes } from './users';
 export * from './demo';
 export * from './types';
 export type { DeliveryAttempt, KeyAlgorithm, SimKey, SimulatorWebhooks } from './webhooks';
+export type { ApplicationSeed, Plan, SimulatorTenants } from './tenants';
+export { DEFAULT_TENANT_MFA, FUSIONAUTH_APP_ID } from './tenants';
 
 class FusionAuthSimulator {
 	readonly state: SimulatorState;
@@ -92,9 +94,9 @@ class FusionAuthSimulator {
 		return this.state.accessToken(user, options.applicationId, options.expiresInSeconds);
 	}
 
-	/** Webhooks, tenants' event settings and keys (webhooks.ts), under the same authentication. */
+	/** Webhooks and keys (webhooks.ts), tenants and applications (tenants.ts), under the same authentication. */
 	private webhookRoutes(): Route[] {
-		return this.state.webhooks.routes().map((route) => ({
+		return [...this.state.webhooks.routes(), ...this.state.tenantSettings.routes()].map((route) => ({
 			method: route.method,
 			pattern: route.pattern,
 			auth: [route.auth],
@@ -453,6 +455,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		requests: simulator.requests,
 		stats: simulator.stats,
 		webhooks: state.webhooks,
+		tenants: state.tenantSettings,
 		now: () => simulator.now(),
 		issueJwt: (userId, jwtOptions) => simulator.issueJwt(userId, jwtOptions),
 		setFaults: (faults) => simulator.setFaults(faults),

@@ -12,6 +12,7 @@ import { signJwt } from './jwt';
 import type { JwtClaims } from './jwt';
 import { base32Encode, base64Decode, totp } from './totp';
 import type { Generation, OutboxMessage, SearchEngine, SimulatorOptions, SimUser, UserProfile } from './types';
+import { TenantFeature } from './tenants';
 import { WebhookFeature } from './webhooks';
 
 export interface MethodRecord {
@@ -130,6 +131,8 @@ export class SimulatorState {
 	readonly jwtSecret: string;
 	readonly tenants: string[];
 	readonly applications: Array<{ id: string; tenantId: string; name: string }>;
+	/** Tenants and applications with their settings (tenants.ts). */
+	readonly tenantSettings: TenantFeature;
 	readonly webhooks: WebhookFeature;
 	/** Every code sent by email, SMS or voice, oldest first. */
 	readonly outbox: OutboxMessage[] = [];
@@ -157,7 +160,13 @@ export class SimulatorState {
 			}),
 		);
 		this.seeds = options.users ?? DEMO_USER_LIST;
-		this.webhooks = new WebhookFeature({ ...options.webhooks, tenants: this.tenants, now: () => this.now() });
+		this.tenantSettings = new TenantFeature({
+			tenants: this.tenants.map((id) => ({ id })),
+			applications: this.applications.map((app, index) => ({ ...app, multiFactorConfiguration: options.applications?.[index]?.multiFactorConfiguration })),
+			plan: options.plan,
+			now: () => this.now(),
+		});
+		this.webhooks = new WebhookFeature({ ...options.webhooks, tenants: this.tenants, tenantEvents: this.tenantSettings, now: () => this.now() });
 		this.seed();
 	}
 
@@ -172,6 +181,7 @@ export class SimulatorState {
 		this.twoFactorLogins = new Map();
 		this.trusts = new Map();
 		this.outbox.length = 0;
+		this.tenantSettings.reset();
 		this.webhooks.reset();
 		this.seed();
 	}

@@ -3,6 +3,7 @@
  * Internal state lives in state.ts.
  */
 import type { SeedUser, TwoFactorMethodType } from './demo';
+import type { Plan, SimulatorTenants } from './tenants';
 import type { SimulatorWebhooks, WebhookOptions } from './webhooks';
 
 export type Generation = 'current' | 'legacy';
@@ -24,6 +25,8 @@ export interface ApplicationOptions {
 	id: string;
 	tenantId?: string;
 	name?: string;
+	/** Its own MFA settings (`loginPolicy`, `trustPolicy`); default none: the tenant's apply. */
+	multiFactorConfiguration?: Record<string, unknown>;
 }
 
 export interface FaultOptions {
@@ -98,6 +101,8 @@ export interface SimulatorOptions {
 	maxResultWindow?: number;
 	/** Event delivery to webhooks (see webhooks.ts). */
 	webhooks?: Pick<WebhookOptions, 'retryDelayMs' | 'failedAttemptType'>;
+	/** The licensed plan, for the MFA policies it allows (tenants.ts); default `enterprise`. */
+	plan?: Plan;
 }
 
 export interface OutboxMessage {
@@ -199,11 +204,13 @@ export interface Simulator {
 	readonly stats: SimulatorStats;
 	/** Webhooks, tenant event settings, Key Master keys and the events delivered. */
 	readonly webhooks: SimulatorWebhooks;
+	/** Tenants and applications, with their MFA settings. */
+	readonly tenants: SimulatorTenants;
 	now(): number;
 	/** An HS256 access token for the user, signed as the simulator signs its own. */
 	issueJwt(userId: string, options?: { expiresInSeconds?: number; applicationId?: string }): Promise<string>;
 	setFaults(faults?: FaultOptions): void;
-	/** Back to the seeded state: users, codes, twoFactorIds, trusts, outbox, requests, stats, faults. */
+	/** Back to the seeded state: users, codes, twoFactorIds, trusts, outbox, tenants, applications, requests, stats, faults. */
 	reset(): void;
 	resetStats(): void;
 	close(): Promise<void>;

@@ -1,14 +1,15 @@
 /**
  * The simulator's webhooks, after FusionAuth's documentation: the Webhook API (create, retrieve,
- * update, patch, delete, search), the tenant's event configuration (retrieve, patch), Key Master
+ * update, patch, delete, search), the tenant's event configuration (held with the tenant, in
+ * tenants.ts, which also answers its retrieve and patch), Key Master
  * keys (generate, retrieve; HMAC, RSA, EC) with the public ones at /.well-known/jwks.json, and
  * event delivery: `{"event": {...}}` POSTed to every webhook that covers the tenant and has the
  * event on, when the tenant has it enabled; signed with `X-FusionAuth-Signature-JWT` when the
  * webhook says so; a failed delivery (not 2xx, no answer, timeout) is tried up to three more
  * times. Deliveries are never transactional here: the API call that caused them does not wait.
  *
- * Guesses where the documentation is silent: the validation codes ([blank]webhook.url, ...), the
- * pause between retries (configurable), and the `name` given to tenants.
+ * Guesses where the documentation is silent: the validation codes ([blank]webhook.url, ...) and the
+ * pause between retries (configurable).
  *
  * The signature JWT and the published keys are made by the jose library (RFC 7515 / RFC 7517), so
  * the simulator holds no JWT code of its own.
@@ -17,6 +18,8 @@ import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:c
 import type { KeyObject } from 'node:crypto';
 
 import { exportJWK, SignJWT } from 'jose';
+
+import { merge } from './tenants';
 
 export interface FeatureRequest {
 	body: Record<string, unknown> | undefined;
@@ -84,8 +87,15 @@ export interface SimulatorWebhooks {
 	idle(): Promise<void>;
 }
 
+/** Where the tenants' `eventConfiguration.events` live (tenants.ts). */
+export interface TenantEvents {
+	events(tenantId: string): Record<string, unknown> | undefined;
+	mergeEvents(tenantId: string, events: Record<string, unknown>): void;
+}
+
 export interface WebhookOptions {
 	tenants: string[];
+	tenantEvents: TenantEvents;
 	now: () => number;
 	/** Pause before each retry (FusionAuth's own is not documented); default 1000 ms. */
 	retryDelayMs?: number;
@@ -110,21 +120,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** RFC 7396 merge, as FusionAuth's PATCH applies a body. */
-function merge(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
-	const out: Record<string, unknown> = { ...target };
-	for (const [key, value] of Object.entries(patch)) {
-		if (value === null) delete out[key];
-		else if (isObject(value) && isObject(out[key])) out[key] = merge(out[key] as Record<string, unknown>, value);
-		else out[key] = structuredClone(value);
-	}
-	return out;
-}
-
 export class WebhookFeature implements SimulatorWebhooks {
 	readonly deliveries: DeliveryAttempt[] = [];
 	private webhooks = new Map<string, Record<string, unknown>>();
-	private tenantConfig = new Map<string, Record<string, unknown>>();
 	private keys = new Map<string, KeyRecord>();
 	private pending = new Set<Promise<void>>();
 	private generation = 0;
@@ -138,7 +136,6 @@ export class WebhookFeature implements SimulatorWebhooks {
 		this.deliveries.length = 0;
 		this.webhooks = new Map();
 		this.keys = new Map();
-		this.tenantConfig = new Map(this.options.tenants.map((id) => [id, { events: {} }]));
 	}
 
 	// --- state for tests ----------------------------------------------------------------------
@@ -153,13 +150,12 @@ export class WebhookFeature implements SimulatorWebhooks {
 	}
 
 	tenantEvents(tenantId = this.options.tenants[0]): Record<string, { enabled?: boolean; transactionType?: string }> {
-		return structuredClone((this.tenantConfig.get(tenantId)?.events ?? {}) as Record<string, { enabled?: boolean }>);
+		return structuredClone((this.options.tenantEvents.events(tenantId) ?? {}) as Record<string, { enabled?: boolean }>);
 	}
 
 	enableEvents(events: string[], tenantId = this.options.tenants[0]): void {
-		const config = this.tenantConfig.get(tenantId);
-		if (config === undefined) throw new Error(`No tenant ${tenantId}`);
-		config.events = merge(config.events as Record<string, unknown>, Object.fromEntries(events.map((event) => [event, { enabled: true, transactionType: 'None' }])));
+		if (this.options.tenantEvents.events(tenantId) === undefined) throw new Error(`No tenant ${tenantId}`);
+		this.options.tenantEvents.mergeEvents(tenantId, Object.fromEntries(events.map((event) => [event, { enabled: true, transactionType: 'None' }])));
 	}
 
 	generateKey(algorithm: KeyAlgorithm, options: { id?: string; name?: string; kid?: string } = {}): SimKey {
@@ -199,8 +195,6 @@ export class WebhookFeature implements SimulatorWebhooks {
 			{ method: 'PUT', pattern: ['api', 'webhook', ':webhookId'], endpoint: '/api/webhook', auth: 'key', json: 'required', handle: (r) => this.update(r, false) },
 			{ method: 'PATCH', pattern: ['api', 'webhook', ':webhookId'], endpoint: '/api/webhook', auth: 'key', json: 'required', handle: (r) => this.update(r, true) },
 			{ method: 'DELETE', pattern: ['api', 'webhook', ':webhookId'], endpoint: '/api/webhook', auth: 'key', json: 'none', handle: (r) => this.remove(r) },
-			{ method: 'GET', pattern: ['api', 'tenant', ':tenantId?'], endpoint: '/api/tenant', auth: 'key', json: 'none', handle: (r) => this.retrieveTenant(r) },
-			{ method: 'PATCH', pattern: ['api', 'tenant', ':tenantId'], endpoint: '/api/tenant', auth: 'key', json: 'required', handle: (r) => this.patchTenant(r) },
 			{ method: 'POST', pattern: ['api', 'key', 'generate', ':keyId?'], endpoint: '/api/key/generate', auth: 'key', json: 'required', handle: (r) => this.generate(r) },
 			{ method: 'GET', pattern: ['api', 'key', ':keyId'], endpoint: '/api/key', auth: 'key', json: 'none', handle: (r) => this.retrieveKey(r) },
 			{ method: 'GET', pattern: ['.well-known', 'jwks.json'], endpoint: '/.well-known/jwks.json', auth: 'none', json: 'none', handle: () => this.jwks() },
@@ -292,40 +286,6 @@ export class WebhookFeature implements SimulatorWebhooks {
 		return { status: 200, body: { total: matches.length, webhooks: matches.slice(startRow, startRow + numberOfResults) } };
 	}
 
-	private renderTenant(id: string): Record<string, unknown> {
-		return { id, name: id === this.options.tenants[0] ? 'Default' : `Tenant ${id.slice(0, 8)}`, eventConfiguration: structuredClone(this.tenantConfig.get(id)) };
-	}
-
-	private retrieveTenant(request: FeatureRequest): FeatureReply {
-		if (request.params.tenantId === undefined) {
-			const visible = request.tenantId === undefined ? this.options.tenants : [request.tenantId];
-			return { status: 200, body: { tenants: visible.map((id) => this.renderTenant(id)) } };
-		}
-		const id = request.params.tenantId.toLowerCase();
-		if (!this.tenantConfig.has(id) || (request.tenantId !== undefined && request.tenantId !== id)) return { status: 404 };
-		return { status: 200, body: { tenant: this.renderTenant(id) } };
-	}
-
-	private patchTenant(request: FeatureRequest): FeatureReply {
-		const id = String(request.params.tenantId).toLowerCase();
-		const config = this.tenantConfig.get(id);
-		if (config === undefined || (request.tenantId !== undefined && request.tenantId !== id)) return { status: 404 };
-		const tenant = request.body?.tenant;
-		if (!isObject(tenant)) return fieldError('tenant', '[missing]tenant', 'You must specify the [tenant] property.');
-		if (isObject(tenant.eventConfiguration)) {
-			const events = tenant.eventConfiguration.events;
-			if (events !== undefined && !isObject(events)) return fieldError('tenant.eventConfiguration.events', '[invalid]tenant.eventConfiguration.events', 'The [tenant.eventConfiguration.events] property is invalid.');
-			for (const [event, setting] of Object.entries(events ?? {})) {
-				const type = isObject(setting) ? setting.transactionType : undefined;
-				if (type !== undefined && !['None', 'Any', 'SimpleMajority', 'SuperMajority', 'AbsoluteMajority'].includes(String(type))) {
-					return fieldError(`tenant.eventConfiguration.events[${event}].transactionType`, '[invalid]transactionType', 'The transaction type is invalid.');
-				}
-			}
-			this.tenantConfig.set(id, merge(config, tenant.eventConfiguration));
-		}
-		return { status: 200, body: { tenant: this.renderTenant(id) } };
-	}
-
 	private renderKey(key: KeyRecord): Record<string, unknown> {
 		const { privateKey, publicKeyObject, ...shown } = key;
 		void privateKey;
@@ -359,7 +319,7 @@ export class WebhookFeature implements SimulatorWebhooks {
 
 	emit(tenantId: string, type: string, fields: Record<string, unknown>): void {
 		const wireType = type === 'user.two-factor.failed-attempt' ? (this.options.failedAttemptType ?? type) : type;
-		const setting = (this.tenantConfig.get(tenantId)?.events as Record<string, { enabled?: boolean }> | undefined)?.[type];
+		const setting = (this.options.tenantEvents.events(tenantId) as Record<string, { enabled?: boolean }> | undefined)?.[type];
 		if (setting?.enabled !== true) return;
 		const event = { ...fields, createInstant: this.options.now(), id: randomUUID(), tenantId, type: wireType };
 		for (const webhook of this.webhooks.values()) {

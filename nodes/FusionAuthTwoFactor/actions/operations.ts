@@ -7,6 +7,8 @@ import { sendForLogin } from './code/sendForLogin.operation';
 import { complete as completeLogin } from './login/complete.operation';
 import { getStatus as getLoginStatus } from './login/getStatus.operation';
 import { start as startLogin } from './login/start.operation';
+import { get as getMfaPolicy } from './mfaPolicy/get.operation';
+import { setLoginPolicy } from './mfaPolicy/setLoginPolicy.operation';
 import type { FusionAuthOperation, Resource } from './operation';
 import { optionsCollection } from './options';
 import { generate as generateRecoveryCodes } from './recoveryCode/generate.operation';
@@ -36,6 +38,9 @@ export const operations: FusionAuthOperation[] = [
 	getLoginStatus,
 	getUser,
 	getManyUsers,
+	// MFA policy
+	getMfaPolicy,
+	setLoginPolicy,
 ];
 
 const resources: Array<INodePropertyOptions & { value: Resource }> = [
@@ -45,6 +50,7 @@ const resources: Array<INodePropertyOptions & { value: Resource }> = [
 	{ name: 'Recovery Code', value: 'recoveryCode' },
 	{ name: 'Two Factor Login', value: 'login' },
 	{ name: 'User', value: 'user' },
+	{ name: 'MFA Policy', value: 'mfaPolicy' },
 ];
 
 export function findOperation(resource: string, operation: string): FusionAuthOperation | undefined {

@@ -67,3 +67,15 @@ export const USER_FIELDS: ToolOutput = {
 	twoFactorEnabled: true,
 	twoFactorMethods: METHOD_FIELDS,
 };
+
+/** A tenant's or application's MFA policy: all of it is settings, none of it a secret. */
+export const MFA_POLICY_FIELDS: ToolOutput = {
+	target: true,
+	id: true,
+	name: true,
+	tenantId: true,
+	loginPolicy: true,
+	loginPolicySetBy: true,
+	trustPolicy: true,
+	methods: { authenticator: true, email: true, sms: true, voice: true },
+};
