@@ -161,6 +161,20 @@ describeOperation({
 				expect(visibleText(result)).not.toContain('3VKPR-YNTGQ');
 			});
 
+			test('no passkeys: no DELETE of them, and a later failure says none was found', async () => {
+				server.respondWith((request) =>
+					request.path === '/api/webauthn' ? { status: 200, body: { credentials: [] } } : runbookAnswers({ method: 'DELETE', path: '/api/user/two-factor/', status: 421 })(request),
+				);
+				const result = await runAgainst(server, runbook(USER_ID));
+				expect(result.error?.message).toBe('found no passkey to delete; then: New recovery codes were issued and no method was removed: The two factor code is invalid or expired');
+				expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+					`GET /api/user/${USER_ID}`,
+					'GET /api/webauthn',
+					`POST /api/user/two-factor/recovery-code/${USER_ID}`,
+					`DELETE /api/user/two-factor/${USER_ID}`,
+				]);
+			});
+
 			test('the sign-out refused (a key without /api/jwt/refresh DELETE): everything else was done, and the error says what is left', async () => {
 				server.respondWith(runbookAnswers({ method: 'DELETE', path: '/api/jwt/refresh', status: 401 }));
 				const result = await runAgainst(server, runbook(USER_ID));

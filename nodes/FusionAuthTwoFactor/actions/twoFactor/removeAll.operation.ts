@@ -139,7 +139,7 @@ export const removeAll: FusionAuthOperation = {
 					await fusionAuth.send(userPasskeysRequest('DELETE', userId), itemIndex);
 				});
 			}
-			done.push(`deleted ${passkeyCount(passkeys.length)}`);
+			done.push(passkeys.length === 0 ? 'found no passkey to delete' : `deleted ${passkeyCount(passkeys.length)}`);
 			output.deletedPasskeys = passkeys.length;
 		}
 
