@@ -234,6 +234,11 @@ async function runScenario(n8n: N8nInstance, scenario: Scenario, workflowId: str
 		result = await n8n.execute(workflowId);
 		// What n8n printed, kept for reading a failure afterwards.
 		writeFileSync(path.join(LOGS, `n8n-${version}-${workflowId}.out`), result.command.stdout + result.command.stderr);
+		// What the simulator received, in order (recovery codes left out), for reading a run afterwards.
+		writeFileSync(
+			path.join(LOGS, `n8n-${version}-${workflowId}.requests`),
+			sim.requests.map((request) => `${request.method} ${request.path} ${JSON.stringify({ ...request.query, ...(request.query.code ? { code: '<code>' } : {}) })}`).join('\n') + '\n',
+		);
 		if (result.error && !scenario.expectError) {
 			const failedNodes = Object.entries(result.nodes)
 				.filter(([, nodeRun]) => nodeRun.error)

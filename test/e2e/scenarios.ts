@@ -240,14 +240,16 @@ export const scenarios: Scenario[] = [
 		},
 	},
 	{
-		title: 'helpdesk-runbook / lost phone: Remove All removes every method, the recovery codes stay hidden',
+		title: 'helpdesk-runbook / lost phone: the runbook deletes the passkeys, removes every method, signs the user out, in that order; the recovery codes stay hidden',
 		example: HELPDESK,
 		patch: (workflow) => setSample(workflow, 'Ticket', 'action', 'resetTwoFactor'),
-		check({ result, sim }) {
+		check({ result, sim, before }) {
 			const max = DEMO_USERS.multi;
 			notRun(result, 'Regenerate Recovery Codes');
+			ensure(before.get(max.id)!.passkeys.length === 2 && before.get(max.id)!.refreshTokens.length === 2, 'Max should start with two passkeys and two sessions');
+			const removed = single(result, 'Remove All Methods');
 			equal(
-				single(result, 'Remove All Methods').removedMethods,
+				removed.removedMethods,
 				[
 					{ id: 'MX2A', method: 'authenticator', name: 'Authy', authenticator: { algorithm: 'HmacSHA1', codeLength: 6, timeStep: 30 } },
 					{ id: 'MX3E', method: 'email', email: 'max.multi@example.com' },
@@ -255,31 +257,45 @@ export const scenarios: Scenario[] = [
 				],
 				'removedMethods',
 			);
-			equal(user(sim, max.id).methods, [], "Max's methods after the reset");
-			// Look Up User By Email, then Remove All by the ID it found, which reads the methods first.
+			equal(removed.deletedPasskeys, 2, 'deletedPasskeys');
+			equal(removed.signedOut, true, 'signedOut');
+			const after = user(sim, max.id);
+			equal(after.methods, [], "Max's methods after the reset");
+			equal(after.passkeys, [], "Max's passkeys after the reset");
+			equal(after.refreshTokens, [], "Max's refresh tokens after the reset");
+			// Look Up User By Email, then Remove All by the ID it found: every read, then passkeys,
+			// methods, and the sign-out last.
 			equal(
-				sim.requests.map((request) => `${request.method} ${request.path}`),
+				sim.requests.map((request) => `${request.method} ${request.path} ${Object.keys(request.query).join(',')}`),
 				[
-					'GET /api/user',
-					`GET /api/user/${max.id}`,
-					`POST /api/user/two-factor/recovery-code/${max.id}`,
-					`DELETE /api/user/two-factor/${max.id}`,
+					'GET /api/user email',
+					`GET /api/user/${max.id} `,
+					'GET /api/webauthn userId',
+					'DELETE /api/webauthn userId',
+					`POST /api/user/two-factor/recovery-code/${max.id} `,
+					`DELETE /api/user/two-factor/${max.id} code`,
+					'DELETE /api/jwt/refresh userId',
 				],
 				'requests',
 			);
+			for (const request of [...requestsTo(sim, 'GET', '/api/webauthn'), ...requestsTo(sim, 'DELETE', '/api/webauthn'), ...requestsTo(sim, 'DELETE', '/api/jwt/refresh')]) {
+				equal(request.query, { userId: max.id }, `the query of ${request.method} ${request.path}`);
+			}
 			const deletes = requestsTo(sim, 'DELETE', `/api/user/two-factor/${max.id}`);
-			equal(Object.keys(deletes[0].query), ['code'], 'the DELETE carries only the recovery code');
 			const code = deletes[0].query.code;
 			ensure(typeof code === 'string' && code !== '', 'a recovery code was sent');
 			const printed = result.command.stdout + result.command.stderr;
 			ensure(!printed.includes(code), 'the recovery code must not appear in anything n8n execute printed (node outputs, errors, logs)');
+			ensure(!printed.includes('BEGIN PUBLIC KEY'), "the passkeys' public keys must not appear in what n8n execute printed");
 			const summary = single(result, 'Reset Result');
 			equal(summary.removedMethods, 'MX2A (authenticator), MX3E (email), MX4S (sms)', 'removedMethods in the result');
+			equal(summary.deletedPasskeys, 2, 'deletedPasskeys in the result');
+			equal(summary.signedOut, true, 'signedOut in the result');
 			equal(summary.userId, max.id, 'userId in the result');
 		},
 	},
 	{
-		title: 'helpdesk-runbook / lost phone for a user without methods: the result says so, nothing is issued',
+		title: 'helpdesk-runbook / lost phone for a user without methods or passkeys: signed out, the result says no method was removed, nothing is issued',
 		example: HELPDESK,
 		patch: (workflow) => {
 			setSample(workflow, 'Ticket', 'action', 'resetTwoFactor');
@@ -287,12 +303,13 @@ export const scenarios: Scenario[] = [
 		},
 		check({ result, sim, before }) {
 			const nora = DEMO_USERS.noMethods;
-			equal(single(result, 'Reset Result').nextStep, 'The user has no two factor method: nothing was changed', 'nextStep');
+			equal(single(result, 'Reset Result').nextStep, 'The user has no two factor method: none was removed', 'nextStep');
+			equal(single(result, 'Remove All Methods').deletedPasskeys, 0, 'deletedPasskeys');
 			equal(user(sim, nora.id).recoveryCodes, before.get(nora.id)!.recoveryCodes, 'recovery codes afterwards');
 			equal(
 				sim.requests.map((request) => `${request.method} ${request.path}`),
-				['GET /api/user', `GET /api/user/${nora.id}`],
-				'requests: the lookup and the read of the methods, nothing issued',
+				['GET /api/user', `GET /api/user/${nora.id}`, 'GET /api/webauthn', 'DELETE /api/jwt/refresh'],
+				'requests: the lookup, the reads of methods and passkeys, the sign-out; nothing issued or deleted',
 			);
 		},
 	},

@@ -40,6 +40,10 @@ export function documentedAnswer(request: RecordedRequest): Reply {
 	if (path === '/api/two-factor/start') return { status: 200, body: { twoFactorId: 'tfid-1', methods: [] } };
 	if (path === '/api/two-factor/login') return { status: 200, body: { user: { id: '00000000-0000-4000-8000-00000000000a' } } };
 	if (path === '/api/user/search') return { status: 200, body: { total: 0, users: [] } };
+	// Passkeys: a user's list (here none), or one passkey by its id.
+	if (path === '/api/webauthn' && request.method === 'GET') return { status: 200, body: { credentials: [] } };
+	const passkey = /^\/api\/webauthn\/([^/]+)$/.exec(path);
+	if (passkey && request.method === 'GET') return { status: 200, body: { credential: { id: decodeURIComponent(passkey[1]) } } };
 	const user = /^\/api\/user\/([^/]+)$/.exec(path);
 	if (user && request.method === 'GET') return { status: 200, body: { user: { id: decodeURIComponent(user[1]) } } };
 	return { status: 200 };

@@ -83,6 +83,18 @@ export const LEAKY_USER = {
 	data: { note: 'LEAK-custom-data' },
 	registrations: [{ applicationId: APPLICATION_ID, tokens: { idp: 'LEAK-registration-token' } }],
 };
+/** A passkey with its key material and custom data, which an agent must never see. */
+export const LEAKY_PASSKEY = {
+	id: 'c0ffee00-0000-4000-8000-000000000051',
+	userId: USER_ID,
+	displayName: "Jane's phone",
+	name: "Jane's phone",
+	credentialId: 'Y3JlZGVudGlhbC1pZA',
+	transports: ['internal'],
+	publicKey: '-----BEGIN PUBLIC KEY-----\nLEAK-public-key\n-----END PUBLIC KEY-----\n',
+	attestationType: 'LEAK-attestation',
+	data: { note: 'LEAK-passkey-data' },
+};
 /** An answer that carries every sensitive field FusionAuth documents, besides what each endpoint needs. */
 export const POISONED_ANSWER = {
 	recoveryCodes: ['LEAK-recovery-1', 'LEAK-recovery-2'],
@@ -99,6 +111,8 @@ export const POISONED_ANSWER = {
 	user: LEAKY_USER,
 	users: [LEAKY_USER],
 	total: 1,
+	credential: LEAKY_PASSKEY,
+	credentials: [LEAKY_PASSKEY],
 	// MFA policy: a tenant's and an application's settings, beside secrets FusionAuth keeps in them.
 	tenant: {
 		id: TENANT_ID,

@@ -55,6 +55,28 @@ export interface SeedUser {
 	emptyTwoFactorAs?: 'emptyObject' | 'emptyMethods' | 'absent';
 	/** Legacy generation only: delivery of the single secret (defaults from the first method). */
 	legacyDelivery?: 'None' | 'TextMessage';
+	/** Passkeys (WebAuthn, 1.41+) the user registered; each gets a real EC P-256 public key. */
+	passkeys?: readonly SeedPasskey[];
+	/** Sessions: refresh tokens issued to the user, each for an application (default: the first). */
+	refreshTokens?: readonly SeedRefreshToken[];
+}
+
+export interface SeedPasskey {
+	/** A UUID; generated when omitted. */
+	id?: string;
+	displayName: string;
+	name?: string;
+	transports?: readonly string[];
+	userAgent?: string;
+	discoverable?: boolean;
+	signCount?: number;
+}
+
+export interface SeedRefreshToken {
+	applicationId?: string;
+	/** The device the session runs on, as FusionAuth keeps it in the token's metaData.device. */
+	deviceName: string;
+	deviceType?: string;
 }
 
 /** Base64 of the 20 ASCII bytes `12345678901234567890` (the RFC 6238 SHA1 test key). */
@@ -118,6 +140,28 @@ export const DEMO_USERS = {
 				{ id: 'MX4S', method: 'sms', mobilePhone: '+15555550100', name: 'Mobile' },
 			],
 		},
+		passkeys: [
+			{
+				id: 'c0ffee00-0000-4000-8000-000000000051',
+				displayName: "Max's iPhone",
+				transports: ['internal', 'hybrid'],
+				userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
+				discoverable: true,
+				signCount: 0,
+			},
+			{
+				id: 'c0ffee00-0000-4000-8000-000000000052',
+				displayName: 'YubiKey 5C',
+				transports: ['usb', 'nfc'],
+				userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+				discoverable: false,
+				signCount: 17,
+			},
+		],
+		refreshTokens: [
+			{ deviceName: "Max's iPhone", deviceType: 'MOBILE' },
+			{ deviceName: 'Work laptop', deviceType: 'BROWSER' },
+		],
 	},
 	/** No methods, shown as `"twoFactor": {"methods": []}`. */
 	emptyMethods: {

@@ -5,7 +5,6 @@
  * /api/two-factor/start) and the status of a trusted device (GET and POST /api/two-factor/status).
  * Failed codes lock the user for a while; trustComputer gives a twoFactorTrustId.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
 
 import {
 	BodyReader,
@@ -140,8 +139,10 @@ async function loginReply(
 		body.token = await sim.accessToken(user, registration?.applicationId);
 		body.tokenExpirationInstant = now + (sim.options.jwtTtlSeconds ?? 3600) * 1000;
 		if (registration !== undefined) {
-			body.refreshToken = randomBytes(36).toString('base64url');
-			body.refreshTokenId = randomUUID();
+			// Kept, so that revoking the user's refresh tokens ends this session too.
+			const issued = sim.issueRefreshToken(user, registration.applicationId, now);
+			body.refreshToken = issued.token;
+			body.refreshTokenId = issued.id;
 		}
 	}
 	if (options.trustComputer) {

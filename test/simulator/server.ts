@@ -9,11 +9,15 @@
  * [TenantIdInvalid] for a tenant header naming no tenant (also when empty), [missing] for a
  * missing JSON body, [tooLarge]search.startRow past the search window, [invalid]search.nextResults,
  * [notEnabled]userId on the legacy send, the 409 body after too many failed codes, the 503 body,
- * and the legacy TOTP key being the Base64-decoded secret.
+ * and the legacy TOTP key being the Base64-decoded secret. Passkeys and sessions: 200 with
+ * `{credentials: []}` for a user without passkeys and 404 for an unknown user (list and delete),
+ * [missing]userId when neither an id nor userId is given, [couldNotConvert] for ids that are not
+ * UUIDs (also on the revoke, whose docs list no 400), 404 on a revoke for an unknown user or
+ * application, and [invalid]refreshToken when a revoked token is exchanged.
  *
  * This file is the server: routing, authentication (API keys with their permissions, JWTs),
  * tenants, faults and the recording of requests. The endpoints are in users.ts, twoFactor.ts,
- * recoveryCodes.ts, login.ts, webhooks.ts and tenants.ts; the state they share is in state.ts.
+ * recoveryCodes.ts, login.ts, webauthn.ts, sessions.ts, webhooks.ts and tenants.ts; the state they share is in state.ts.
  */
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,10 +29,12 @@ import type { ApiKeyRecord, Auth, Body, Reply, Route } from './http';
 import { verifyJwt } from './jwt';
 import { loginRoutes } from './login';
 import { recoveryCodeRoutes } from './recoveryCodes';
+import { sessionRoutes } from './sessions';
 import { isUuid, SimulatorState } from './state';
 import { twoFactorRoutes } from './twoFactor';
 import type { FaultOptions, RecordedRequest, Simulator, SimulatorOptions, SimulatorStats, SimulatorUsers } from './types';
 import { userAdminRoutes, userRoutes } from './users';
+import { webAuthnRoutes } from './webauthn';
 
 export * from './demo';
 export * from './types';
@@ -61,6 +67,8 @@ class FusionAuthSimulator {
 			...recoveryCodeRoutes(this.state),
 			...twoFactorRoutes(this.state),
 			...loginRoutes(this.state),
+			...webAuthnRoutes(this.state),
+			...sessionRoutes(this.state),
 			...userAdminRoutes(this.state),
 		];
 		this.setFaults(options.faults);

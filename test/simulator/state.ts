@@ -4,10 +4,10 @@
  * seeded, found and shown (as GET /api/user/{userId} shows them), the access tokens they get,
  * and the codes and events sent on their behalf.
  */
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomInt, randomUUID } from 'node:crypto';
 
 import { DEFAULT_APPLICATION_ID, DEFAULT_JWT_SECRET, DEFAULT_TENANT_ID, DEMO_PASSWORD, DEMO_USER_LIST } from './demo';
-import type { SeedTwoFactorMethod, SeedUser, TwoFactorMethodType } from './demo';
+import type { SeedPasskey, SeedRefreshToken, SeedTwoFactorMethod, SeedUser, TwoFactorMethodType } from './demo';
 import { signJwt } from './jwt';
 import type { JwtClaims } from './jwt';
 import { base32Encode, base64Decode, totp } from './totp';
@@ -80,6 +80,43 @@ export interface Trust {
 	expiration: number;
 }
 
+/** A passkey (WebAuthn credential, 1.41+), with the fields FusionAuth's WebAuthn API documents. */
+export interface PasskeyRecord {
+	id: string;
+	userId: string;
+	tenantId: string;
+	algorithm: number;
+	attestationType: string;
+	authenticatorSupportsUserVerification: boolean;
+	credentialId: string;
+	data: Record<string, unknown>;
+	discoverable: boolean;
+	displayName: string;
+	name: string;
+	insertInstant: number;
+	lastUseInstant: number;
+	publicKey: string;
+	relyingPartyId: string;
+	signCount: number;
+	transports: string[];
+	userAgent: string;
+}
+
+/** A refresh token: a session of the user in one application, until revoked. */
+export interface RefreshTokenRecord {
+	id: string;
+	token: string;
+	userId: string;
+	tenantId: string;
+	applicationId: string;
+	insertInstant: number;
+	startInstant: number;
+	device?: { name: string; type: string };
+}
+
+/** The Relying Party Id the simulator's passkeys were registered for. */
+export const RELYING_PARTY_ID = 'auth.example.com';
+
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Letters and digits FusionAuth uses in method ids and recovery codes (no vowels, 0 or 1). */
 const CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXYZ23456789';
@@ -141,6 +178,8 @@ export class SimulatorState {
 	pendingCodes: PendingCode[] = [];
 	twoFactorLogins = new Map<string, TwoFactorLogin>();
 	trusts = new Map<string, Trust>();
+	passkeys = new Map<string, PasskeyRecord>();
+	refreshTokens = new Map<string, RefreshTokenRecord>();
 
 	private readonly clock: () => number;
 	private readonly seeds: readonly SeedUser[];
@@ -180,6 +219,8 @@ export class SimulatorState {
 		this.pendingCodes = [];
 		this.twoFactorLogins = new Map();
 		this.trusts = new Map();
+		this.passkeys = new Map();
+		this.refreshTokens = new Map();
 		this.outbox.length = 0;
 		this.tenantSettings.reset();
 		this.webhooks.reset();
@@ -245,7 +286,86 @@ export class SimulatorState {
 			failedAttempts: [],
 		};
 		this.users.set(id, user);
+		for (const passkey of seed.passkeys ?? []) {
+			this.addPasskey(user, passkey, insertInstant);
+		}
+		for (const session of seed.refreshTokens ?? []) {
+			this.issueRefreshToken(user, session.applicationId ?? this.applications[0].id, insertInstant, session);
+		}
 		return user;
+	}
+
+	/** A passkey as a browser would have registered it: an EC P-256 key (COSE -7), attestation none. */
+	addPasskey(user: UserRecord, seed: SeedPasskey, instant = this.now()): PasskeyRecord {
+		const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+		const sameName = [...this.passkeys.values()].filter((other) => other.userId === user.id && other.displayName === seed.displayName).length;
+		const passkey: PasskeyRecord = {
+			id: (seed.id ?? randomUUID()).toLowerCase(),
+			userId: user.id,
+			tenantId: user.tenantId,
+			algorithm: -7,
+			attestationType: 'none',
+			authenticatorSupportsUserVerification: true,
+			credentialId: randomBytes(32).toString('base64url'),
+			data: {},
+			discoverable: seed.discoverable ?? true,
+			displayName: seed.displayName,
+			// FusionAuth's name tells apart passkeys with the same display name.
+			name: seed.name ?? (sameName === 0 ? seed.displayName : `${seed.displayName} (${sameName + 1})`),
+			insertInstant: instant,
+			lastUseInstant: instant,
+			publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+			relyingPartyId: RELYING_PARTY_ID,
+			signCount: seed.signCount ?? 0,
+			transports: [...(seed.transports ?? ['internal'])],
+			userAgent: seed.userAgent ?? 'Mozilla/5.0',
+		};
+		this.passkeys.set(passkey.id, passkey);
+		return passkey;
+	}
+
+	/** A refresh token for the user in an application: a login with refresh tokens on, or a seeded session. */
+	issueRefreshToken(user: UserRecord, applicationId: string, instant = this.now(), device?: SeedRefreshToken): RefreshTokenRecord {
+		const record: RefreshTokenRecord = {
+			id: randomUUID(),
+			token: randomBytes(36).toString('base64url'),
+			userId: user.id,
+			tenantId: user.tenantId,
+			applicationId: applicationId.toLowerCase(),
+			insertInstant: instant,
+			startInstant: instant,
+			device: device === undefined ? undefined : { name: device.deviceName, type: device.deviceType ?? 'BROWSER' },
+		};
+		this.refreshTokens.set(record.id, record);
+		return record;
+	}
+
+	passkeysOf(user: UserRecord): PasskeyRecord[] {
+		return [...this.passkeys.values()].filter((passkey) => passkey.userId === user.id);
+	}
+
+	refreshTokensOf(user: UserRecord): RefreshTokenRecord[] {
+		return [...this.refreshTokens.values()].filter((token) => token.userId === user.id);
+	}
+
+	renderPasskey(passkey: PasskeyRecord): Record<string, unknown> {
+		const { id, userId, tenantId, ...fields } = passkey;
+		return { ...fields, data: structuredClone(fields.data), id, tenantId, transports: [...fields.transports], userId };
+	}
+
+	renderRefreshToken(record: RefreshTokenRecord): Record<string, unknown> {
+		return compact({
+			applicationId: record.applicationId,
+			id: record.id,
+			insertInstant: record.insertInstant,
+			metaData: {
+				device: record.device === undefined ? {} : { name: record.device.name, type: record.device.type, lastAccessedInstant: record.startInstant },
+				scopes: ['offline_access'],
+			},
+			startInstant: record.startInstant,
+			token: record.token,
+			userId: record.userId,
+		});
 	}
 
 	private seedMethod(seed: SeedTwoFactorMethod, existing: MethodRecord[]): MethodRecord {
@@ -465,6 +585,8 @@ export class SimulatorState {
 				secretBase32Encoded: user.legacy.secret === undefined ? undefined : base32Encode(user.legacy.secret),
 			},
 			lockedUntil: user.lockedUntil,
+			passkeys: this.passkeysOf(user).map((passkey) => this.renderPasskey(passkey)),
+			refreshTokens: this.refreshTokensOf(user).map((token) => this.renderRefreshToken(token)),
 			json: this.renderUser(user),
 		};
 	}

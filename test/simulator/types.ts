@@ -172,6 +172,10 @@ export interface SimUser extends UserProfile {
 	recoveryCodes: string[];
 	legacy: { twoFactorEnabled: boolean; twoFactorDelivery: 'None' | 'TextMessage'; secret?: string; secretBase32Encoded?: string };
 	lockedUntil?: number;
+	/** The user's passkeys as GET /api/webauthn?userId= shows them (public keys included). */
+	passkeys: Array<Record<string, unknown>>;
+	/** The user's refresh tokens (sessions) as GET /api/jwt/refresh?userId= shows them. */
+	refreshTokens: Array<Record<string, unknown>>;
 	/** The user as GET /api/user/{id} shows it. */
 	json: Record<string, unknown>;
 }

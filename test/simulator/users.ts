@@ -113,6 +113,8 @@ function deleteUser(sim: SimulatorState, ctx: Context, rawUserId: string | undef
 	const user = userFromPath(sim, ctx, rawUserId);
 	if ('status' in user) return user;
 	sim.users.delete(user.id);
+	for (const passkey of sim.passkeysOf(user)) sim.passkeys.delete(passkey.id);
+	for (const token of sim.refreshTokensOf(user)) sim.refreshTokens.delete(token.id);
 	return EMPTY(200);
 }
 

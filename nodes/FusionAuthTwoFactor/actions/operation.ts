@@ -12,6 +12,9 @@ export type Resource =
 	| 'recoveryCode'
 	| 'login'
 	| 'user'
+	// The lost-device runbook's resources.
+	| 'passkey'
+	| 'session'
 	| 'mfaPolicy';
 
 /**

@@ -11,9 +11,14 @@ import { get as getMfaPolicy } from './mfaPolicy/get.operation';
 import { setLoginPolicy } from './mfaPolicy/setLoginPolicy.operation';
 import type { FusionAuthOperation, Resource } from './operation';
 import { optionsCollection } from './options';
+import { deleteAll as deleteAllPasskeys } from './passkey/deleteAll.operation';
+import { deletePasskey } from './passkey/delete.operation';
+import { get as getPasskey } from './passkey/get.operation';
+import { getMany as getManyPasskeys } from './passkey/getMany.operation';
 import { generate as generateRecoveryCodes } from './recoveryCode/generate.operation';
 import { get as getRecoveryCodes } from './recoveryCode/get.operation';
 import { generate as generateSecret } from './secret/generate.operation';
+import { revokeAll as revokeAllSessions } from './session/revokeAll.operation';
 import { disable } from './twoFactor/disable.operation';
 import { enable } from './twoFactor/enable.operation';
 import { removeAll } from './twoFactor/removeAll.operation';
@@ -38,6 +43,12 @@ export const operations: FusionAuthOperation[] = [
 	getLoginStatus,
 	getUser,
 	getManyUsers,
+	// The lost-device runbook: passkeys and sessions.
+	getManyPasskeys,
+	getPasskey,
+	deletePasskey,
+	deleteAllPasskeys,
+	revokeAllSessions,
 	// MFA policy
 	getMfaPolicy,
 	setLoginPolicy,
@@ -50,6 +61,8 @@ const resources: Array<INodePropertyOptions & { value: Resource }> = [
 	{ name: 'Recovery Code', value: 'recoveryCode' },
 	{ name: 'Two Factor Login', value: 'login' },
 	{ name: 'User', value: 'user' },
+	{ name: 'Passkey', value: 'passkey' },
+	{ name: 'Session', value: 'session' },
 	{ name: 'MFA Policy', value: 'mfaPolicy' },
 ];
 

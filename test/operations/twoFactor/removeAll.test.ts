@@ -15,6 +15,18 @@ const { multi: max, noMethods: nora, authenticator: alice, emptyMethods: emma } 
 const removeAll = (userId: unknown, options: INodeParameters = {}): INodeParameters =>
 	({ resource: 'twoFactor', operation: 'removeAll', userId, options: { retryDelay: 100, ...options } }) as INodeParameters;
 const byEmail = (email: string) => ({ __rl: true, mode: 'email', value: email });
+/** Remove All as the lost-device runbook: also the passkeys, and Sign Out Everywhere. */
+const runbook = (userId: unknown, options: INodeParameters = {}): INodeParameters => ({
+	...removeAll(userId, options),
+	additionalFields: { deletePasskeys: true, signOut: true },
+});
+const PASSKEY = { id: '3f2c9a10-6b7d-4e8f-9a0b-1c2d3e4f5a6b', userId: USER_ID, displayName: 'Phone', publicKey: '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n' };
+/** FusionAuth for the runbook: a user with one method and one passkey; `refuse` answers one step with a status. */
+const runbookAnswers = (refuse?: { method: string; path: string; status: number }) => (request: RecordedRequest): Reply => {
+	if (refuse !== undefined && request.method === refuse.method && request.path.startsWith(refuse.path)) return { status: refuse.status };
+	if (request.path === '/api/webauthn') return request.method === 'GET' ? { status: 200, body: { credentials: [PASSKEY] } } : { status: 200 };
+	return withMethod('3VKPR-YNTGQ')(request);
+};
 
 /** A user with one method, so that Remove All goes on after reading the user. */
 const withMethod = (code: string) => (request: RecordedRequest): Reply => {
@@ -31,7 +43,7 @@ describeOperation({
 	editor: {
 		action: 'Remove all two factor methods of a user',
 		panels: {
-			current: { fields: ['userId'], required: ['userId'] },
+			current: { fields: ['userId', 'additionalFields'], required: ['userId'] },
 		},
 	},
 	samples: { current: { resource: 'twoFactor', operation: 'removeAll', userId: USER_ID } },
@@ -85,6 +97,90 @@ describeOperation({
 				tenantId: TENANT_ID,
 				contentType: undefined,
 				body: undefined,
+			});
+		});
+
+		describe('as the lost-device runbook (Also Delete Passkeys, Sign Out Everywhere)', () => {
+			test('each new request equals the official client\'s, with and without a tenant: retrieveWebAuthnCredentialsForUser, deleteWebAuthnCredentialsForUser, revokeRefreshTokensByUserId', async () => {
+				for (const tenantId of [TENANT_ID, '']) {
+					server.reset();
+					server.respondWith(runbookAnswers());
+					const result = await runAgainst(server, runbook(USER_ID), { tenantId });
+					expect(result.error).toBeUndefined();
+					const sent = server.requests.map(onTheWire);
+					expect(sent.map((request) => `${request.method} ${request.url.replace(/\?.*/, '')}`)).toEqual([
+						`GET /api/user/${USER_ID}`,
+						'GET /api/webauthn',
+						'DELETE /api/webauthn',
+						`POST /api/user/two-factor/recovery-code/${USER_ID}`,
+						`DELETE /api/user/two-factor/${USER_ID}`,
+						'DELETE /api/jwt/refresh',
+					]);
+
+					server.reset();
+					const client = new FusionAuthClient(API_KEY, server.url, tenantId === '' ? undefined : tenantId);
+					await client.retrieveWebAuthnCredentialsForUser(USER_ID);
+					await client.deleteWebAuthnCredentialsForUser(USER_ID);
+					await client.revokeRefreshTokensByUserId(USER_ID);
+					expect([sent[1], sent[2], sent[5]]).toEqual(server.requests.map(onTheWire));
+				}
+			});
+
+			test('outputs what it did: the methods removed, the number of passkeys deleted, signedOut', async () => {
+				server.respondWith(runbookAnswers());
+				const result = await runAgainst(server, runbook(USER_ID));
+				expect(outputJson(result)).toEqual([{ userId: USER_ID, removedMethods: [{ id: '2KSZ', method: 'authenticator' }], deletedPasskeys: 1, signedOut: true }]);
+				expect(visibleText(result)).not.toContain('BEGIN PUBLIC KEY');
+			});
+
+			test('without the options (as saved workflows have it) it sends nothing to the passkeys or sessions', async () => {
+				server.respondWith(runbookAnswers());
+				const result = await runAgainst(server, { ...removeAll(USER_ID), additionalFields: { deletePasskeys: false, signOut: false } });
+				expect(outputJson(result)).toEqual([{ userId: USER_ID, removedMethods: [{ id: '2KSZ', method: 'authenticator' }] }]);
+				expect(server.requests.map((request) => request.path)).toEqual([`/api/user/${USER_ID}`, `/api/user/two-factor/recovery-code/${USER_ID}`, `/api/user/two-factor/${USER_ID}`]);
+			});
+
+			test('the passkeys refused (a license FusionAuth needs): nothing changed, and the error lists every step as not done', async () => {
+				server.respondWith(runbookAnswers({ method: 'DELETE', path: '/api/webauthn', status: 400 }));
+				const result = await runAgainst(server, runbook(USER_ID));
+				expect(result.error?.message).toBe('FusionAuth rejected the request');
+				expect(result.error?.description).toContain(
+					"Done: nothing.\nFailed: delete the user's passkeys (Passkey > Delete All).\nNot done: remove the two factor methods (Remove All without its options); sign the user out everywhere (Session > Sign Out Everywhere).",
+				);
+				expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual([`GET /api/user/${USER_ID}`, 'GET /api/webauthn', 'DELETE /api/webauthn']);
+			});
+
+			test('the methods refused: the passkeys were deleted, the codes issued, the user not signed out, and the error says so', async () => {
+				server.respondWith(runbookAnswers({ method: 'DELETE', path: '/api/user/two-factor/', status: 421 }));
+				const result = await runAgainst(server, runbook(USER_ID));
+				expect(result.error?.message).toBe('deleted 1 passkey; then: New recovery codes were issued and no method was removed: The two factor code is invalid or expired');
+				expect(result.error?.description).toContain(
+					'Done: deleted 1 passkey.\nFailed: remove the two factor methods (Remove All without its options).\nNot done: sign the user out everywhere (Session > Sign Out Everywhere).',
+				);
+				expect(server.requests.filter((request) => request.path === '/api/jwt/refresh')).toEqual([]);
+				expect(visibleText(result)).not.toContain('3VKPR-YNTGQ');
+			});
+
+			test('no passkeys: no DELETE of them, and a later failure says none was found', async () => {
+				server.respondWith((request) =>
+					request.path === '/api/webauthn' ? { status: 200, body: { credentials: [] } } : runbookAnswers({ method: 'DELETE', path: '/api/user/two-factor/', status: 421 })(request),
+				);
+				const result = await runAgainst(server, runbook(USER_ID));
+				expect(result.error?.message).toBe('found no passkey to delete; then: New recovery codes were issued and no method was removed: The two factor code is invalid or expired');
+				expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+					`GET /api/user/${USER_ID}`,
+					'GET /api/webauthn',
+					`POST /api/user/two-factor/recovery-code/${USER_ID}`,
+					`DELETE /api/user/two-factor/${USER_ID}`,
+				]);
+			});
+
+			test('the sign-out refused (a key without /api/jwt/refresh DELETE): everything else was done, and the error says what is left', async () => {
+				server.respondWith(runbookAnswers({ method: 'DELETE', path: '/api/jwt/refresh', status: 401 }));
+				const result = await runAgainst(server, runbook(USER_ID));
+				expect(result.error?.message).toBe('deleted 1 passkey; removed the two factor method; then: FusionAuth rejected the API key');
+				expect(result.error?.description).toContain('Failed: sign the user out everywhere (Session > Sign Out Everywhere).');
+				expect(result.error?.description).not.toContain('Not done');
 			});
 		});
 
@@ -175,6 +271,59 @@ describeOperation({
 				expect(simulator.requests.filter((request) => request.method === 'DELETE')).toHaveLength(1);
 				expect(codeSent()).toMatch(/\S/);
 				expect(visibleText(result)).not.toContain(codeSent());
+			});
+
+			test('the runbook By Email: deletes the passkeys, removes every method, signs the user out, in that order', async () => {
+				const result = await run(runbook(byEmail(max.email!)));
+				expect(result.error).toBeUndefined();
+				expect(outputJson(result)).toEqual([
+					{
+						userId: max.id,
+						removedMethods: [
+							{ id: 'MX2A', method: 'authenticator', name: 'Authy', authenticator: { algorithm: 'HmacSHA1', codeLength: 6, timeStep: 30 } },
+							{ id: 'MX3E', method: 'email', email: 'max.multi@example.com' },
+							{ id: 'MX4S', method: 'sms', mobilePhone: '+15555550100', name: 'Mobile' },
+						],
+						deletedPasskeys: 2,
+						signedOut: true,
+					},
+				]);
+				// The recovery code stands as <code>: a new one each run.
+				const shown = (query: Record<string, unknown>) => JSON.stringify(query).replace(/"code":"[A-Z0-9]{5}-[A-Z0-9]{5}"/, '"code":<code>');
+				expect(simulator.requests.map((request) => `${request.method} ${request.path} ${shown(request.query)}`)).toEqual([
+					`GET /api/user {"email":"${max.email}"}`,
+					`GET /api/webauthn {"userId":"${max.id}"}`,
+					`DELETE /api/webauthn {"userId":"${max.id}"}`,
+					`POST /api/user/two-factor/recovery-code/${max.id} {}`,
+					`DELETE /api/user/two-factor/${max.id} {"code":<code>}`,
+					`DELETE /api/jwt/refresh {"userId":"${max.id}"}`,
+				]);
+				const after = simulator.users.get(max.id);
+				expect([after?.methods, after?.passkeys, after?.refreshTokens]).toEqual([[], [], []]);
+			});
+
+			test('the runbook for a user without methods or passkeys: signs out only, and says so', async () => {
+				const result = await run(runbook(byEmail(nora.email!)));
+				expect(outputJson(result)).toEqual([{ userId: nora.id, removedMethods: [], deletedPasskeys: 0, signedOut: true, message: 'The user has no two factor method: none was removed' }]);
+				expect(simulator.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /api/user', 'GET /api/webauthn', 'DELETE /api/jwt/refresh']);
+			});
+
+			test('the runbook run again: nothing left to delete or remove, the user signed out again', async () => {
+				expect((await run(runbook(max.id))).error).toBeUndefined();
+				simulator.requests.length = 0;
+				const again = await run(runbook(max.id));
+				expect(outputJson(again)).toEqual([{ userId: max.id, removedMethods: [], deletedPasskeys: 0, signedOut: true, message: 'The user has no two factor method: none was removed' }]);
+				expect(simulator.requests.map((request) => request.method)).toEqual(['GET', 'GET', 'DELETE']);
+			});
+
+			test.each([
+				['DELETE /api/webauthn', '/api/webauthn', 'DELETE'],
+				['DELETE /api/jwt/refresh', '/api/jwt/refresh', 'DELETE'],
+			])('a broken connection on %s is not sent again; the error says FusionAuth may have acted', async (_name, path, method) => {
+				simulator.setFaults({ dropFirst: 1, dropAfterHandling: true, paths: [path], methods: [method] });
+				const result = await run(runbook(max.id));
+				expect(result.error?.description).toMatch(/Not sent again/);
+				expect(simulator.requests.filter((request) => request.method === method && request.path === path)).toHaveLength(1);
 			});
 
 			test('is not available to AI agents, and the user keeps every method', async () => {
