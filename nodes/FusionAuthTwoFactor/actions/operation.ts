@@ -5,7 +5,14 @@ import type { FusionAuthTransport } from '../transport';
 import type { FusionAuthRequest, FusionAuthResponse } from '../../shared/request';
 import type { ToolOutput } from './toolOutput';
 
-export type Resource = 'twoFactor' | 'secret' | 'code' | 'recoveryCode' | 'login' | 'user';
+export type Resource =
+	| 'twoFactor'
+	| 'secret'
+	| 'code'
+	| 'recoveryCode'
+	| 'login'
+	| 'user'
+	| 'report';
 
 /**
  * One operation of the node. Most are a pure mapping from parameters to one request

@@ -9,6 +9,7 @@ import { getStatus as getLoginStatus } from './login/getStatus.operation';
 import { start as startLogin } from './login/start.operation';
 import type { FusionAuthOperation, Resource } from './operation';
 import { optionsCollection } from './options';
+import { mfaCoverage } from './report/mfaCoverage.operation';
 import { generate as generateRecoveryCodes } from './recoveryCode/generate.operation';
 import { get as getRecoveryCodes } from './recoveryCode/get.operation';
 import { generate as generateSecret } from './secret/generate.operation';
@@ -36,6 +37,7 @@ export const operations: FusionAuthOperation[] = [
 	getLoginStatus,
 	getUser,
 	getManyUsers,
+	mfaCoverage,
 ];
 
 const resources: Array<INodePropertyOptions & { value: Resource }> = [
@@ -45,6 +47,7 @@ const resources: Array<INodePropertyOptions & { value: Resource }> = [
 	{ name: 'Recovery Code', value: 'recoveryCode' },
 	{ name: 'Two Factor Login', value: 'login' },
 	{ name: 'User', value: 'user' },
+	{ name: 'Report', value: 'report' },
 ];
 
 export function findOperation(resource: string, operation: string): FusionAuthOperation | undefined {
