@@ -7,6 +7,7 @@ import type { FusionAuthTransport } from '../../transport';
 import { additionalFields } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 import { USER_FIELDS } from '../toolOutput';
+import { Campaign } from './campaign';
 import { searchPages } from './searchPages';
 
 /** Users asked for per search request. */
@@ -89,6 +90,22 @@ export const getMany: FusionAuthOperation = {
 				description:
 					'Whether to add the two factor condition to the query string, so that FusionAuth sends only matching users. Needs the Elasticsearch search engine; users are filtered on this side either way.',
 			},
+			{
+				displayName: 'Continue From Last Run',
+				name: 'continueFromLastRun',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether each execution of the active workflow returns the next Limit users after those the previous one returned (oldest first), starting over after the last. The position is saved with the workflow; manual executions do not move it.',
+			},
+			{
+				displayName: 'Reset Position',
+				name: 'resetPosition',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to start Continue From Last Run from the first user again in this execution. Turn it off afterwards, or every execution starts over.',
+			},
 		]),
 	],
 
@@ -109,6 +126,16 @@ export const getMany: FusionAuthOperation = {
 		const serverSideFilter = parameters.additionalBoolean('serverSideFilter') ?? false;
 		const userQuery = parameters.additionalString('queryString') ?? '*';
 		const queryString = combineQuery(userQuery, serverSideFilter ? serverSideClause(status, parameters.apiVersion) : undefined);
+		const continueFromLastRun = parameters.additionalBoolean('continueFromLastRun') ?? false;
+		const resetPosition = parameters.additionalBoolean('resetPosition') ?? false;
+		if (continueFromLastRun) {
+			if (returnAll) parameters.fail('continueFromLastRun', 'needs a Limit (the size of each batch): turn Return All off');
+			if (parameters.itemIndex > 0) {
+				parameters.fail('continueFromLastRun', 'keeps one position per node, so it takes one input item: this is a second one');
+			}
+			const campaign = new Campaign(parameters, { userQuery, status, serverSideFilter, resetPosition });
+			return await campaign.nextBatch(await getTransport(), queryString, limit);
+		}
 		// When every user FusionAuth returns is wanted, a small limit needs only a small page.
 		const everyUserMatches = status === 'any' || serverSideFilter;
 		const pageSize = everyUserMatches ? Math.min(USER_SEARCH_PAGE_SIZE, limit) : USER_SEARCH_PAGE_SIZE;
