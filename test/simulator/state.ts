@@ -9,6 +9,7 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { DEFAULT_APPLICATION_ID, DEFAULT_JWT_SECRET, DEFAULT_TENANT_ID, DEMO_PASSWORD, DEMO_USER_LIST } from './demo';
 import type { SeedTwoFactorMethod, SeedUser, TwoFactorMethodType } from './demo';
 import { signJwt } from './jwt';
+import { Population } from './population';
 import type { JwtClaims } from './jwt';
 import { base32Encode, base64Decode, totp } from './totp';
 import type { Generation, OutboxMessage, SearchEngine, SimulatorOptions, SimUser, UserProfile } from './types';
@@ -131,6 +132,8 @@ export class SimulatorState {
 	readonly tenants: string[];
 	readonly applications: Array<{ id: string; tenantId: string; name: string }>;
 	readonly webhooks: WebhookFeature;
+	/** Search-only users derived from their index (the scale benchmark's). */
+	readonly population?: Population;
 	/** Every code sent by email, SMS or voice, oldest first. */
 	readonly outbox: OutboxMessage[] = [];
 
@@ -158,6 +161,9 @@ export class SimulatorState {
 		);
 		this.seeds = options.users ?? DEMO_USER_LIST;
 		this.webhooks = new WebhookFeature({ ...options.webhooks, tenants: this.tenants, now: () => this.now() });
+		if (options.population !== undefined) {
+			this.population = new Population(options.population, this.tenants, this.applications.map((app) => app.id));
+		}
 		this.seed();
 	}
 

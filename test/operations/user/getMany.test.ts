@@ -5,7 +5,7 @@ import type { RecordedRequest, Reply } from '../../harness/recordingServer';
 import type { OutputCase } from '../table';
 import { describeOperation, runOperation } from '../table';
 import { NODE_NAME, runNode } from '../../harness/n8n';
-import { useRecordingServer } from '../../harness/recordingServer';
+import type { useRecordingServer } from '../../harness/lifecycle';
 import type { Simulator } from '../../simulator/server';
 import { startSimulator } from '../../simulator/server';
 import { totp } from '../../simulator/totp';
@@ -537,7 +537,7 @@ function campaignTests(server: ReturnType<typeof useRecordingServer>): void {
 	});
 
 	test('a batch whose search fails leaves the saved position where it was', async () => {
-		const users = Array.from({ length: 100 }, (_, index) => ({ ...makeUser(index, 'none'), insertInstant: 1_700_000_000_000 + index }));
+		const users: IDataObject[] = Array.from({ length: 100 }, (_, index) => ({ ...makeUser(index, 'none'), insertInstant: 1_700_000_000_000 + index }));
 		let failing = false;
 		server.respondWith((request) => {
 			if (failing) return { status: 500, body: {} };

@@ -167,7 +167,7 @@ export const mfaCoverage: FusionAuthOperation = {
 		value: 'mfaCoverage',
 		action: 'Report MFA coverage',
 		description:
-			'Count the users with and without two factor, per method and optionally per tenant and application; one item, however many users',
+			'Count the users with and without two factor, per method and optionally per tenant and application; one item, however many users. Any FusionAuth version and plan.',
 	},
 	apiVersions: ['current', 'legacy'],
 	toolOutput: {
@@ -191,7 +191,7 @@ export const mfaCoverage: FusionAuthOperation = {
 					name: 'Elasticsearch',
 					value: 'elasticsearch',
 					description:
-						'Let FusionAuth count (six requests, whatever the number of users); with Group By, it counts page by page',
+						'Let FusionAuth count (six requests, whatever the number of users; accurateTotal, FusionAuth 1.24 and later); with Group By, it counts page by page',
 				},
 			],
 			default: 'database',
