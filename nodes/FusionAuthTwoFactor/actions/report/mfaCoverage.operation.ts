@@ -43,7 +43,11 @@ function summary(counts: Counts): IDataObject {
 	};
 }
 
-/** The methods a user has, each once. Legacy users (1.25 and earlier) have one, by delivery. */
+/**
+ * The methods a user has, each once. Legacy users (1.25 and earlier) have one, by delivery.
+ * Recovery codes are no method: FusionAuth's user model keeps them beside the methods
+ * (`twoFactor.recoveryCodes`), and they are neither counted nor read.
+ */
 function methodsOf(user: IDataObject, apiVersion: ApiVersion): Set<Method> {
 	const found = new Set<Method>();
 	for (const entry of twoFactorMethods(user)) {
