@@ -9,8 +9,13 @@
  * `--runs` runs, with min and max; each run is a fresh `n8n execute`, whose peak resident memory
  * and CPU time are read from /proc.
  *
- * Flags: --items N (2000), --users N (50000), --runs N (3), --versions 1.123.81,2.41.1,
- * --out FILE (bench/results.md).
+ * The scale part (`--part scale`) measures the n8n process's peak memory against a million users
+ * held by the simulator (derived from their index, test/simulator/population.ts): Report > MFA
+ * Coverage on both search engines' paths, a reminder campaign in batches (Get Many, Continue From
+ * Last Run) over three executions, and Get Many's Return All over --users users for comparison.
+ *
+ * Flags: --part all|throughput|scale (all), --items N (2000), --users N (50000), --population N
+ * (1000000), --batch N (1000), --runs N (3), --versions 1.123.81,2.41.1, --out FILE (bench/results.md).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import os from 'os';
@@ -43,6 +48,11 @@ function flag(name: string, fallback: string): string {
 const ITEMS = Number(flag('items', '2000'));
 const USERS = Number(flag('users', '50000'));
 const RUNS = Number(flag('runs', '3'));
+const PART = flag('part', 'all');
+const POPULATION = Number(flag('population', '1000000'));
+const BATCH = Number(flag('batch', '1000'));
+/** The campaign's executions, one after the other. */
+const CAMPAIGN_EXECUTIONS = 3;
 const VERSIONS = flag('versions', TARGETS.map((target) => target.version).join(',')).split(',');
 const OUT = path.resolve(REPO, flag('out', 'bench/results.md'));
 const LATENCIES = [0, 20];
@@ -65,12 +75,17 @@ const RUNNERS: Runner[] = [
 ];
 
 const MEASURED = 'Measured';
+const SCALE_HEADING = '## Scale: coverage report and campaigns over a large tenant';
 const FUSIONAUTH_CREDENTIAL = { id: 'faBenchCredent01', name: 'FusionAuth (bench server)' };
 const DIRECTORY_CREDENTIAL = { id: 'faBenchDirectory', name: 'FusionAuth (bench directory)' };
 const HEADER_CREDENTIAL = { id: 'faBenchHeaderAut', name: 'Header Auth (bench server)' };
 
 interface Measurement {
 	ok: boolean;
+	/** The ids of the measured node's output items, where asked for. */
+	ids?: string[];
+	/** The measured node's first output item, where asked for. */
+	first?: Record<string, unknown>;
 	detail?: string;
 	executionMs: number;
 	itemsOut: number;
@@ -192,7 +207,15 @@ function toFile(install: N8nInstall, dir: string): { install: N8nInstall; output
 	return { install: { ...install, node: wrapper }, outputFile };
 }
 
-async function measure(n8n: N8nInstance, server: BenchServer, workflowId: string, latencyMs: number, outputFile: string, measuredNode = MEASURED): Promise<Measurement> {
+async function measure(
+	n8n: N8nInstance,
+	server: BenchServer,
+	workflowId: string,
+	latencyMs: number,
+	outputFile: string,
+	measuredNode = MEASURED,
+	keepItems = false,
+): Promise<Measurement> {
 	await server.control({ type: 'reset', latencyMs });
 	rmSync(outputFile, { force: true });
 	const load = os.loadavg()[0];
@@ -209,7 +232,17 @@ async function measure(n8n: N8nInstance, server: BenchServer, workflowId: string
 		data?.data?.resultData?.error?.message ??
 		measured?.error?.message ??
 		(measured ? undefined : `no run of "${measuredNode}"`);
-	return { ok: problem === undefined, detail: problem, executionMs: measured?.executionTime ?? 0, itemsOut, stats, process: figures, load };
+	const items = (measured?.data?.main?.[0] ?? []) as Array<{ json?: Record<string, unknown> }>;
+	return {
+		ok: problem === undefined,
+		detail: problem,
+		executionMs: measured?.executionTime ?? 0,
+		itemsOut,
+		stats,
+		process: figures,
+		load,
+		...(keepItems ? { ids: items.map((item) => String(item.json?.id)), first: items[0]?.json } : {}),
+	};
 }
 
 async function benchVersion(install: N8nInstall, tarball: Awaited<ReturnType<typeof pack>>, api: BenchServer, directory: BenchServer): Promise<Row[]> {
@@ -264,6 +297,151 @@ async function benchVersion(install: N8nInstall, tarball: Awaited<ReturnType<typ
 		rmSync(scratch, { recursive: true, force: true });
 	}
 	return rows;
+}
+
+// --- scale ------------------------------------------------------------------------------------
+
+const POPULATION_DB = { id: 'faScalePopulatDb', name: 'FusionAuth (population, database)' };
+const POPULATION_ES = { id: 'faScalePopulatEs', name: 'FusionAuth (population, Elasticsearch)' };
+
+interface ScaleCase {
+	id: string;
+	label: string;
+	/** The credential of the search engine it runs against; none for the baseline. */
+	credential?: { id: string; name: string };
+	parameters?: Record<string, unknown>;
+	runs: number;
+}
+
+function scaleCases(): ScaleCase[] {
+	const report = { resource: 'report', operation: 'mfaCoverage' };
+	const campaign = { resource: 'user', operation: 'getMany', twoFactorStatus: 'notEnabled', returnAll: false, limit: BATCH };
+	return [
+		{ id: 'faScaleBaseline1', label: 'Without the node (the start node alone)', runs: RUNS },
+		{ id: 'faScaleReportDb1', label: 'Report > MFA Coverage, database engine: counted page by page', credential: POPULATION_DB, parameters: { ...report, searchEngine: 'database' }, runs: RUNS },
+		{ id: 'faScaleReportEs1', label: 'Report > MFA Coverage, Elasticsearch: six counts', credential: POPULATION_ES, parameters: { ...report, searchEngine: 'elasticsearch' }, runs: RUNS },
+		{
+			id: 'faScaleReportEs2',
+			label: 'Report > MFA Coverage, Elasticsearch, Group By tenant and application: page by page, nextResults',
+			credential: POPULATION_ES,
+			parameters: { ...report, searchEngine: 'elasticsearch', additionalFields: { groupBy: ['tenant', 'application'] } },
+			runs: 1,
+		},
+		{ id: 'faScaleCampaDb01', label: `Campaign, database engine: Get Many, Limit ${fixed(BATCH, 0)}, Continue From Last Run`, credential: POPULATION_DB, parameters: { ...campaign, additionalFields: { continueFromLastRun: true } }, runs: CAMPAIGN_EXECUTIONS },
+		{
+			id: 'faScaleCampaEs01',
+			label: `Campaign, Elasticsearch: the same with Server Side Filter`,
+			credential: POPULATION_ES,
+			parameters: { ...campaign, additionalFields: { continueFromLastRun: true, serverSideFilter: true } },
+			runs: CAMPAIGN_EXECUTIONS,
+		},
+	];
+}
+
+function scaleWorkflow(entry: ScaleCase): WorkflowJson {
+	const start = node('Start', 'n8n-nodes-base.manualTrigger', 1, 1, {});
+	if (entry.credential === undefined) return workflow(entry.id, `scale ${entry.label}`, [start]);
+	return workflow(entry.id, `scale ${entry.label}`, [
+		start,
+		node(MEASURED, 'n8n-nodes-fusionauth.fusionAuthTwoFactor', 1, 2, entry.parameters ?? {}, { credentials: { fusionAuthApi: entry.credential } }),
+	]);
+}
+
+interface ScaleRow {
+	version: string;
+	entry: ScaleCase | 'getMany';
+	runs: Measurement[];
+}
+
+async function scaleVersion(install: N8nInstall, tarball: Awaited<ReturnType<typeof pack>>, servers: { database: BenchServer; elasticsearch: BenchServer; directory: BenchServer }): Promise<ScaleRow[]> {
+	const logFile = path.join(REPO, '.tmp', 'bench', `n8n-${install.version}-scale.log`);
+	mkdirSync(path.dirname(logFile), { recursive: true });
+	rmSync(logFile, { force: true });
+	const scratch = mkdtempSync(path.join(os.tmpdir(), 'n8n-bench-'));
+	const { install: wrapped, outputFile } = toFile(install, scratch);
+	const n8n = new N8nInstance(wrapped, logFile);
+	const rows: ScaleRow[] = [];
+	try {
+		await n8n.prepare();
+		await n8n.installPackage(tarball.tarball, tarball.name, tarball.version);
+		await n8n.importCredentials([
+			{ ...POPULATION_DB, type: 'fusionAuthApi', data: { baseUrl: servers.database.url, apiKey: servers.database.apiKey } },
+			{ ...POPULATION_ES, type: 'fusionAuthApi', data: { baseUrl: servers.elasticsearch.url, apiKey: servers.elasticsearch.apiKey } },
+			{ ...DIRECTORY_CREDENTIAL, type: 'fusionAuthApi', data: { baseUrl: servers.directory.url, apiKey: servers.directory.apiKey } },
+		]);
+		const cases = scaleCases();
+		await n8n.importWorkflows([...cases.map(scaleWorkflow), getManyWorkflow()]);
+		say(`n8n ${install.version}: scale workflows imported; log ${logFile}`);
+		for (const entry of cases) {
+			const server = entry.credential === POPULATION_ES ? servers.elasticsearch : servers.database;
+			const row: ScaleRow = { version: install.version, entry, runs: [] };
+			for (let attempt = 0; attempt < entry.runs; attempt++) {
+				const measurement = await measure(n8n, server, entry.id, 0, outputFile, entry.credential ? MEASURED : 'Start', true);
+				row.runs.push(measurement);
+				say(`n8n ${install.version} ${entry.label}: ${describeRun(measurement)}${measurement.first && entry.parameters?.resource === 'report' ? ` ${JSON.stringify(measurement.first).slice(0, 160)}` : ''}`);
+			}
+			rows.push(row);
+		}
+		const row: ScaleRow = { version: install.version, entry: 'getMany', runs: [] };
+		const measurement = await measure(n8n, servers.directory, 'faBenchGetMany01', 0, outputFile);
+		row.runs.push(measurement);
+		say(`n8n ${install.version} getMany over ${USERS} users: ${describeRun(measurement)}`);
+		rows.push(row);
+	} finally {
+		rmSync(n8n.userFolder, { recursive: true, force: true });
+		rmSync(scratch, { recursive: true, force: true });
+	}
+	return rows;
+}
+
+const megabytes = (entry: Measurement) => (entry.process.peakRssBytes ?? NaN) / 1024 / 1024;
+
+function scaleReport(rows: ScaleRow[], versions: string[], context: { command: string; uptimeBefore: string; uptimeAfter: string; seconds: number }): string {
+	const lines = [
+		SCALE_HEADING,
+		'',
+		`Written by \`${context.command}\` (${new Date().toISOString()}), in ${fixed(context.seconds / 60, 1)} minutes. Load (uptime) before: ${context.uptimeBefore}; after: ${context.uptimeAfter}.`,
+		'',
+		`The simulator holds ${fixed(POPULATION, 0)} users, derived from their index (test/simulator/population.ts): three tenants, four applications, about 30% with a second factor (authenticator, email, SMS, or an authenticator and SMS). Peak memory: the n8n process's VmHWM; "above" is against the start node alone, median against median. Time: the node's executionTime. Requests: as the simulator counted them. Reports: median (min-max) of the runs; the campaign: one row per execution, one after the other with \`n8n execute\`, which saves the position.`,
+		'',
+	];
+	for (const version of versions) {
+		const ofVersion = rows.filter((row) => row.version === version);
+		const baseline = ofVersion.find((row) => typeof row.entry === 'object' && row.entry.credential === undefined);
+		const base = baseline ? median(baseline.runs.map(megabytes)) : NaN;
+		lines.push(`### n8n ${version}`, '', '| Run | Items out | Requests | Time in the node (s) | Peak memory (MB) | Above the start node alone (MB) | Load |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+		for (const row of ofVersion) {
+			if (row.entry === 'getMany') {
+				const entry = row.runs[0];
+				lines.push(`| Get Many, Return All, ${fixed(USERS, 0)} users (for comparison) | ${fixed(entry.itemsOut, 0)} | ${fixed(entry.stats.requests, 0)} | ${fixed(entry.executionMs / 1000, 1)} | ${fixed(megabytes(entry), 0)} | ${fixed(megabytes(entry) - base, 0)} | ${fixed(entry.load, 1)} |`);
+				continue;
+			}
+			const entry = row.entry;
+			const failed = row.runs.filter((run) => !run.ok);
+			const note = failed.length ? ` (${failed.length} failed: ${failed[0].detail?.replace(/\|/g, '/').replace(/\s+/g, ' ').slice(0, 120)})` : '';
+			if (entry.id.startsWith('faScaleCampa')) {
+				const seen = new Set<string>();
+				row.runs.forEach((run, index) => {
+					const repeats = (run.ids ?? []).filter((id) => seen.has(id)).length;
+					for (const id of run.ids ?? []) seen.add(id);
+					lines.push(
+						`| ${entry.label}, execution ${index + 1}${run.ok ? '' : ` (failed: ${run.detail})`} | ${fixed(run.itemsOut, 0)} (${repeats} seen before) | ${fixed(run.stats.requests, 0)} | ${fixed(run.executionMs / 1000, 1)} | ${fixed(megabytes(run), 0)} | ${fixed(megabytes(run) - base, 0)} | ${fixed(run.load, 1)} |`,
+					);
+				});
+				continue;
+			}
+			lines.push(
+				`| ${entry.label}${note} | ${spread(row.runs.map((run) => run.itemsOut), 0)} | ${spread(row.runs.map((run) => run.stats.requests), 0)} | ${entry.credential ? spread(row.runs.map((run) => run.executionMs / 1000), 1) : ''} | ${spread(row.runs.map(megabytes), 0)} | ${entry.credential ? fixed(median(row.runs.map(megabytes)) - base, 0) : ''} | ${spread(row.runs.map((run) => run.load), 1)} |`,
+			);
+			const first = row.runs.find((run) => run.ok)?.first;
+			if (entry.parameters?.resource === 'report' && first) {
+				const { users, withTwoFactor, percentWithTwoFactor, byMethod } = first;
+				lines.push(`| &nbsp;&nbsp;its item | users ${String(users)}, withTwoFactor ${String(withTwoFactor)} (${String(percentWithTwoFactor)}%), byMethod ${JSON.stringify(byMethod)} | | | | | |`);
+			}
+		}
+		lines.push('');
+	}
+	return lines.join('\n');
 }
 
 /** The HTTP Request node's default version in this n8n, as the editor adds it. */
@@ -485,24 +663,43 @@ async function main(): Promise<void> {
 	const installs: N8nInstall[] = [];
 	for (const target of targets) installs.push(await ensureN8n(target, cacheRoot(), say));
 	const tarball = await pack(REPO);
-	const api = await startServer(['api']);
 	const directory = await startServer(['directory', String(USERS)]);
-	const rows: Row[] = [];
+	const versions = installs.map((install) => install.version);
+	// The file keeps the part not run this time: `--part scale` leaves the throughput figures.
+	const previous = existsSync(OUT) ? readFileSync(OUT, 'utf8') : '';
+	const headingAt = previous.indexOf(`\n${SCALE_HEADING}\n`);
+	let throughputText = headingAt >= 0 ? previous.slice(0, headingAt + 1) : previous;
+	let scaleText = headingAt >= 0 ? previous.slice(headingAt + 1) : '';
 	try {
-		for (const install of installs) rows.push(...(await benchVersion(install, tarball, api, directory)));
+		if (PART === 'all' || PART === 'throughput') {
+			const api = await startServer(['api']);
+			const rows: Row[] = [];
+			try {
+				for (const install of installs) rows.push(...(await benchVersion(install, tarball, api, directory)));
+			} finally {
+				api.close();
+			}
+			throughputText = report(rows, versions, { command, uptimeBefore, uptimeAfter: await uptime(), seconds: (Date.now() - started) / 1000, installs });
+		}
+		if (PART === 'all' || PART === 'scale') {
+			const scaleStarted = Date.now();
+			const scaleUptime = await uptime();
+			const database = await startServer(['population', String(POPULATION), 'database']);
+			const elasticsearch = await startServer(['population', String(POPULATION), 'elasticsearch']);
+			const rows: ScaleRow[] = [];
+			try {
+				for (const install of installs) rows.push(...(await scaleVersion(install, tarball, { database, elasticsearch, directory })));
+			} finally {
+				database.close();
+				elasticsearch.close();
+			}
+			scaleText = scaleReport(rows, versions, { command, uptimeBefore: scaleUptime, uptimeAfter: await uptime(), seconds: (Date.now() - scaleStarted) / 1000 });
+		}
 	} finally {
-		api.close();
 		directory.close();
 		rmSync(path.dirname(tarball.tarball), { recursive: true, force: true });
 	}
-	const uptimeAfter = await uptime();
-	const text = report(rows, installs.map((install) => install.version), {
-		command,
-		uptimeBefore,
-		uptimeAfter,
-		seconds: (Date.now() - started) / 1000,
-		installs,
-	});
+	const text = `${throughputText.trimEnd()}\n\n${scaleText.trim()}\n`;
 	writeFileSync(OUT, text);
 	console.log(`\n${text}`);
 	say(`written to ${path.relative(REPO, OUT)}`);

@@ -127,9 +127,41 @@ async function userDirectory(count: number): Promise<{ total: number; page(start
 	};
 }
 
+/**
+ * `population <users> <engine>`: the FusionAuth simulator with that many users derived from their
+ * index (test/simulator/population.ts), with the database or the Elasticsearch search engine,
+ * three tenants and four applications; its request count is the stats.
+ */
+async function startPopulation(count: number, searchEngine: 'database' | 'elasticsearch'): Promise<void> {
+	const simulator = await startSimulator({
+		searchEngine,
+		population: { count },
+		users: [],
+		apiKeys: [BENCH_API_KEY],
+		tenants: ['7a000000-0000-4000-8000-000000000001', '7a000000-0000-4000-8000-000000000002', '7a000000-0000-4000-8000-000000000003'],
+		applications: [1, 2, 3, 4].map((n) => ({ id: `8b000000-0000-4000-8000-00000000000${n}`, tenantId: `7a000000-0000-4000-8000-00000000000${((n - 1) % 3) + 1}` })),
+	});
+	process.on('message', (message: ControlMessage) => {
+		if (message.type === 'reset') {
+			simulator.resetStats();
+			simulator.requests.length = 0;
+			send({ type: 'resetDone' });
+		} else if (message.type === 'stats') {
+			const requests = simulator.stats.requestsTotal;
+			send({ type: 'stats', stats: { requests, maxInFlight: simulator.stats.maxInFlight, byPath: { '/api/user/search': requests }, heldMs: 0 } });
+		}
+	});
+	send({ type: 'ready', url: simulator.url, apiKey: BENCH_API_KEY });
+}
+
 if (require.main === module) {
-	const [mode, users] = process.argv.slice(2);
-	const started = mode === 'directory' ? userDirectory(Number(users)).then(startApi) : startApi();
+	const [mode, users, engine] = process.argv.slice(2);
+	const started =
+		mode === 'directory'
+			? userDirectory(Number(users)).then(startApi)
+			: mode === 'population'
+				? startPopulation(Number(users), engine === 'elasticsearch' ? 'elasticsearch' : 'database')
+				: startApi();
 	started.catch((error: unknown) => {
 		process.stderr.write(`bench server failed: ${String(error)}\n`);
 		process.exit(1);

@@ -230,15 +230,23 @@ async function runScenario(n8n: N8nInstance, scenario: Scenario, workflowId: str
 	const before = snapshot(sim);
 	const version = n8n.install.version;
 	let result: ExecutionResult | undefined;
+	const results: ExecutionResult[] = [];
 	try {
-		result = await n8n.execute(workflowId);
-		// What n8n printed, kept for reading a failure afterwards.
-		writeFileSync(path.join(LOGS, `n8n-${version}-${workflowId}.out`), result.command.stdout + result.command.stderr);
-		// What the simulator received, in order (recovery codes left out), for reading a run afterwards.
-		writeFileSync(
-			path.join(LOGS, `n8n-${version}-${workflowId}.requests`),
-			sim.requests.map((request) => `${request.method} ${request.path} ${JSON.stringify({ ...request.query, ...(request.query.code ? { code: '<code>' } : {}) })}`).join('\n') + '\n',
-		);
+		for (let index = 0; index < (scenario.executions ?? 1); index++) {
+			await scenario.beforeExecution?.(sim, index);
+			result = await n8n.execute(workflowId);
+			results.push(result);
+			const run = `n8n-${version}-${workflowId}${index > 0 ? `-${index + 1}` : ''}`;
+			// What n8n printed, kept for reading a failure afterwards.
+			writeFileSync(path.join(LOGS, `${run}.out`), result.command.stdout + result.command.stderr);
+			// What the simulator received so far, in order (recovery codes left out), for reading a run afterwards.
+			writeFileSync(
+				path.join(LOGS, `${run}.requests`),
+				sim.requests.map((request) => `${request.method} ${request.path} ${JSON.stringify({ ...request.query, ...(request.query.code ? { code: '<code>' } : {}) })}`).join('\n') + '\n',
+			);
+			if (result.error && !scenario.expectError) break;
+		}
+		if (!result) throw new CheckFailure('no execution');
 		if (result.error && !scenario.expectError) {
 			const failedNodes = Object.entries(result.nodes)
 				.filter(([, nodeRun]) => nodeRun.error)
@@ -250,7 +258,7 @@ async function runScenario(n8n: N8nInstance, scenario: Scenario, workflowId: str
 			throw new CheckFailure(`n8n execute exited ${result.command.code}: ${tail(result.command)}`);
 		}
 		commonChecks(result, sim, scenario);
-		await scenario.check({ result, sim, smtp, before });
+		await scenario.check({ result, sim, smtp, before, results });
 		return { version, title: scenario.title, passed: true, ms: result.ms };
 	} catch (error) {
 		const detail = error instanceof CheckFailure ? failureDetail(error) : (error as Error).stack ?? String(error);

@@ -5,6 +5,7 @@
  */
 import type { OutboxMessage, Simulator, SimUser } from '../simulator/server';
 import { DEFAULT_TENANT_MFA, DEMO_USERS } from '../simulator/server';
+import { totp } from '../simulator/totp';
 import type { ExecutionResult, WorkflowJson } from './n8n';
 import type { SmtpSink } from './smtpSink';
 
@@ -14,6 +15,8 @@ export interface CheckContext {
 	smtp: SmtpSink;
 	/** The simulator's users right before the run. */
 	before: Map<string, SimUser>;
+	/** Every execution of the workflow, in order (`result` is the last). */
+	results: ExecutionResult[];
 }
 
 /**
@@ -41,6 +44,10 @@ export interface Scenario {
 	patch?: (workflow: WorkflowJson, sim: Simulator) => void | Promise<void>;
 	/** The run is meant to stop with an error; `check` then reads `result.error`. */
 	expectError?: boolean;
+	/** How often the same workflow runs, one `n8n execute` after the other (default 1). */
+	executions?: number;
+	/** Changes to the simulator's state before each execution (index from 0). */
+	beforeExecution?: (sim: Simulator, index: number) => void | Promise<void>;
 	check(context: CheckContext): Promise<void> | void;
 }
 
@@ -133,6 +140,26 @@ const ENROLLMENT = 'authenticator-enrollment.json';
 const HELPDESK = 'helpdesk-runbook.json';
 const STEP_UP = 'login-step-up-check.json';
 const REQUIRE_MFA = 'require-mfa-for-an-application.json';
+const CAMPAIGN = 'mfa-reminder-campaign.json';
+
+/** Users added for the campaign: no method, an email address, inserted after the demo users. */
+const campaignUser = (n: number) => ({
+	id: `00000000-0000-4000-8000-0000000001${String(n).padStart(2, '0')}`,
+	email: `campaign${n}@example.com`,
+	firstName: `Campaign${n}`,
+});
+
+/** Enrolls a user with an authenticator through the API, as a person would between two batches. */
+async function enrollAuthenticator(sim: Simulator, userId: string): Promise<void> {
+	const key = Buffer.from('12345678901234567890');
+	const response = await fetch(`${sim.url}/api/user/two-factor/${userId}`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json', Authorization: sim.apiKey },
+		body: JSON.stringify({ method: 'authenticator', secret: key.toString('base64'), code: totp(key, sim.now()) }),
+	});
+	await response.arrayBuffer();
+	ensure(response.status === 200, `enrolling ${userId} answered ${response.status}`);
+}
 
 export const scenarios: Scenario[] = [
 	{
@@ -175,6 +202,37 @@ export const scenarios: Scenario[] = [
 			for (const candidate of before.values()) {
 				equal(user(sim, candidate.id).methods.length, candidate.methods.length, `methods of ${candidate.email}`);
 			}
+		},
+	},
+	{
+		title: 'mfa-reminder-campaign / three executions of 3: an enrolled user drops out, a new one comes in, nobody twice',
+		example: CAMPAIGN,
+		patch(workflow) {
+			setParameters(workflow, 'Next Users Without Two Factor', { limit: 3 });
+		},
+		executions: 3,
+		async beforeExecution(sim, index) {
+			// Demo users without a method: Nora, Emma, Olga; then four more, inserted after them.
+			if (index === 0) for (const n of [1, 2, 3, 4]) sim.users.add(campaignUser(n));
+			// Between the first and second batch: campaign2 enrolls before its turn, campaign5 arrives.
+			if (index === 1) {
+				await enrollAuthenticator(sim, campaignUser(2).id);
+				sim.users.add(campaignUser(5));
+			}
+		},
+		check({ results, smtp }) {
+			const batches = results.map((run) => output(run, 'Next Users Without Two Factor').map((item) => item.email));
+			equal(
+				batches,
+				[
+					['nora.nomfa@example.com', 'emma.empty@example.com', 'olga.old@example.com'],
+					['campaign1@example.com', 'campaign3@example.com', 'campaign4@example.com'],
+					['campaign5@example.com'],
+				],
+				'users per execution (Limit 3, Continue From Last Run)',
+			);
+			// n8n saved the position after each `n8n execute`, and each execution emailed its own batch.
+			equal(smtp.messages.map((message) => message.to.join(',')), batches.flat(), 'reminders in order, each once');
 		},
 	},
 	{

@@ -6,7 +6,7 @@ import { panelActions } from './actionList';
 import { operationTables } from '../operations/table';
 import { ACTIONS } from './expected';
 
-const RESOURCES = ['twoFactor', 'secret', 'code', 'recoveryCode', 'login', 'user', 'passkey', 'session', 'mfaPolicy'];
+const RESOURCES = ['twoFactor', 'secret', 'code', 'recoveryCode', 'login', 'user', 'passkey', 'session', 'mfaPolicy', 'report'];
 
 const description = (): INodeTypeDescription => loadedPackage().nodes[NODE_TYPE].description;
 const toolDescription = (): INodeTypeDescription => ({ ...description(), name: `${description().name}Tool` });

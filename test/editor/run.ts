@@ -379,6 +379,11 @@ const EXAMPLE_RUNS: Record<string, [ExampleRun, ExampleRun]> = {
 		{ node: 'Users Without Two Factor', shows: ['emma.empty@example.com', 'twoFactorEnabled', 'false'] },
 		{ node: 'Users Without Two Factor', shows: ['emma.empty@example.com', 'twoFactorEnabled', 'false'] },
 	],
+	// Manual runs leave Continue From Last Run's position where it is: both show the first batch.
+	'mfa-reminder-campaign.json': [
+		{ node: 'Next Users Without Two Factor', shows: ['nora.nomfa@example.com', 'twoFactorEnabled', 'false'] },
+		{ node: 'Next Users Without Two Factor', shows: ['nora.nomfa@example.com', 'twoFactorEnabled', 'false'] },
+	],
 	'authenticator-enrollment.json': [
 		{ node: 'Enrollment Result', shows: ['twoFactorEnabled', 'true', 'recoveryCodes', 'otpauth://totp/'] },
 		{ node: 'Already Enrolled', shows: ['alreadyEnrolled', 'true', 'already has an authenticator method'] },

@@ -27,7 +27,7 @@ import { loadPackage } from './package';
 
 export const NODE_TYPE = 'n8n-nodes-fusionauth.fusionAuthTwoFactor';
 const START_TYPE = 'test.itemsSource';
-const NODE_NAME = 'FusionAuth';
+export const NODE_NAME = 'FusionAuth';
 
 /** A pass-through first node that hands the seeded items to the node under test. */
 const itemsSource: INodeType = {
@@ -202,6 +202,8 @@ export interface RunOptions {
 	/** Whether the node gets the fusionAuthApi credential (default true). */
 	withCredential?: boolean;
 	mode?: WorkflowExecuteMode;
+	/** The workflow's static data, kept by the caller from one run to the next as n8n saves it. */
+	staticData?: IDataObject;
 }
 
 export interface RunResult {
@@ -253,7 +255,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		},
 		active: false,
 		nodeTypes,
-		staticData: {},
+		staticData: options.staticData ?? {},
 		settings: { executionOrder: 'v1' },
 	});
 

@@ -26,7 +26,7 @@ function shownOptions(node: INodeTypeDescription, name: string, values: INodePar
 describe('what the description shows', () => {
 	test('people and agents see one Resource selector with every resource (the nodes panel lists each once)', () => {
 		const values = { apiVersion: 'current' };
-		const all = ['twoFactor', 'secret', 'code', 'recoveryCode', 'login', 'user', 'passkey', 'session', 'mfaPolicy'];
+		const all = ['twoFactor', 'secret', 'code', 'recoveryCode', 'login', 'user', 'passkey', 'session', 'mfaPolicy', 'report'];
 		expect(shownOptions(description(), 'resource', values)).toEqual(all);
 		expect(shownOptions(toolDescription(), 'resource', values)).toEqual(all);
 	});

@@ -6,9 +6,11 @@
  * - `field:value` and bare `value`, where `*` in the value is a wildcard (`email:bulk*`,
  *   the picker's `*jane*`, the legacy `twoFactorEnabled:true`);
  * - `_exists_:field` (`_exists_:twoFactor.methods`);
- * - `!` before a clause, parentheses, and `AND` (Get Many's `(<query>) AND !(_exists_:twoFactor.methods)`).
+ * - `!` before a clause, parentheses, and `AND` (Get Many's `(<query>) AND !(_exists_:twoFactor.methods)`);
+ * - a one-sided range on a number, `field:>=value` (also `>`, `<`, `<=`), as Elasticsearch's
+ *   query string syntax writes it (Continue From Last Run's `insertInstant:>=1700000000000`).
  *
- * Anything else (OR, NOT, `&&`, clauses side by side, quoted phrases, `?`, ranges, fuzzy, boosts,
+ * Anything else (OR, NOT, `&&`, clauses side by side, quoted phrases, `?`, bracketed ranges, fuzzy, boosts,
  * regular expressions) is refused with a QueryError, which the server answers as FusionAuth's 400:
  * a request that needs more of the syntax fails loudly instead of getting a wrong answer.
  */
@@ -17,6 +19,7 @@ export type QueryNode =
 	| { kind: 'all' }
 	| { kind: 'term'; field?: string; value: string }
 	| { kind: 'exists'; field: string }
+	| { kind: 'range'; field: string; operator: '>=' | '>' | '<' | '<='; bound: number }
 	| { kind: 'not'; node: QueryNode }
 	| { kind: 'and'; nodes: QueryNode[] };
 
@@ -85,6 +88,10 @@ function clause(text: string): QueryNode {
 			throw unsupported(text);
 		}
 		return { kind: 'exists', field: value };
+	}
+	const range = /^(>=|<=|>|<)(-?\d+)$/.exec(value);
+	if (range !== null && FIELD.test(field)) {
+		return { kind: 'range', field, operator: range[1] as '>=' | '>' | '<' | '<=', bound: Number(range[2]) };
 	}
 	if (!FIELD.test(field) || !VALUE.test(value) || value === '*') {
 		throw unsupported(text);
@@ -200,6 +207,20 @@ export function matchesQuery(node: QueryNode, document: Record<string, unknown>)
 			return valuesAt(document, node.field).length > 0;
 		case 'not':
 			return !matchesQuery(node.node, document);
+		case 'range':
+			return valuesAt(document, node.field).some((value) => {
+				if (typeof value !== 'number') return false;
+				switch (node.operator) {
+					case '>=':
+						return value >= node.bound;
+					case '>':
+						return value > node.bound;
+					case '<':
+						return value < node.bound;
+					case '<=':
+						return value <= node.bound;
+				}
+			});
 		case 'and':
 			return node.nodes.every((child) => matchesQuery(child, document));
 		case 'term': {

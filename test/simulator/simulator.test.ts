@@ -749,6 +749,28 @@ describe('user search with the Elasticsearch engine', () => {
 		expect(await ids('!firstName:erin AND _exists_:twoFactor.methods')).toEqual([alice.id, sam.id, max.id].sort());
 	});
 
+	it("answers the report's method counts and the campaign's one-sided range on insertInstant", async () => {
+		const count = async (queryString: string) =>
+			(await elasticClient.searchUsersByQuery({ search: { queryString, numberOfResults: 1, accurateTotal: true } })).response.total;
+		// The demo users: Alice an authenticator, Erin email, Sam SMS, Max all three.
+		expect(await count('twoFactor.methods.method:authenticator')).toBe(2);
+		expect(await count('twoFactor.methods.method:email')).toBe(2);
+		expect(await count('twoFactor.methods.method:sms')).toBe(2);
+		expect(await count('twoFactor.methods.method:voice')).toBe(0);
+		elastic.users.add({ id: '3c000000-0000-4000-8000-000000000001', email: 'later@example.com' });
+		const all = (await elasticClient.searchUsersByQuery({ search: { queryString: '*', numberOfResults: 100 } })).response.users ?? [];
+		const instants = all.map((user) => user.insertInstant as number);
+		const added = all.find((user) => user.email === 'later@example.com')?.insertInstant as number;
+		const earliest = Math.min(...instants);
+		expect(await count(`insertInstant:>=${earliest}`)).toBe(all.length);
+		expect(await count(`insertInstant:>=${added}`)).toBe(instants.filter((instant) => instant >= added).length);
+		expect(await count(`insertInstant:>${added}`)).toBe(0);
+		expect(await count(`insertInstant:<${earliest}`)).toBe(0);
+		expect(await count(`insertInstant:<=${added}`)).toBe(all.length);
+		expect(await count(`(email:later*) AND insertInstant:>=${added}`)).toBe(1);
+		expect(await count(`(email:later*) AND insertInstant:>${added}`)).toBe(0);
+	});
+
 	it.each([
 		['OR', 'active:true OR active:false'],
 		['clauses side by side (an implicit OR)', 'alice erin'],

@@ -9,6 +9,7 @@ import { generateKeyPairSync, randomBytes, randomInt, randomUUID } from 'node:cr
 import { DEFAULT_APPLICATION_ID, DEFAULT_JWT_SECRET, DEFAULT_TENANT_ID, DEMO_PASSWORD, DEMO_USER_LIST } from './demo';
 import type { SeedPasskey, SeedRefreshToken, SeedTwoFactorMethod, SeedUser, TwoFactorMethodType } from './demo';
 import { signJwt } from './jwt';
+import { Population } from './population';
 import type { JwtClaims } from './jwt';
 import { base32Encode, base64Decode, totp } from './totp';
 import type { Generation, OutboxMessage, SearchEngine, SimulatorOptions, SimUser, UserProfile } from './types';
@@ -171,6 +172,8 @@ export class SimulatorState {
 	/** Tenants and applications with their settings (tenants.ts). */
 	readonly tenantSettings: TenantFeature;
 	readonly webhooks: WebhookFeature;
+	/** Search-only users derived from their index (the scale benchmark's). */
+	readonly population?: Population;
 	/** Every code sent by email, SMS or voice, oldest first. */
 	readonly outbox: OutboxMessage[] = [];
 
@@ -206,6 +209,9 @@ export class SimulatorState {
 			now: () => this.now(),
 		});
 		this.webhooks = new WebhookFeature({ ...options.webhooks, tenants: this.tenants, tenantEvents: this.tenantSettings, now: () => this.now() });
+		if (options.population !== undefined) {
+			this.population = new Population(options.population, this.tenants, this.applications.map((app) => app.id));
+		}
 		this.seed();
 	}
 

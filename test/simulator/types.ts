@@ -4,6 +4,7 @@
  */
 import type { SeedUser, TwoFactorMethodType } from './demo';
 import type { Plan, SimulatorTenants } from './tenants';
+import type { PopulationOptions } from './population';
 import type { SimulatorWebhooks, WebhookOptions } from './webhooks';
 
 export type Generation = 'current' | 'legacy';
@@ -99,6 +100,11 @@ export interface SimulatorOptions {
 	recoveryCodesRetrievable?: boolean;
 	/** Elasticsearch max_result_window (default 10,000). */
 	maxResultWindow?: number;
+	/**
+	 * Users for the user search only, derived from their index instead of stored (population.ts):
+	 * the scale benchmark's million users. The other endpoints do not see them.
+	 */
+	population?: PopulationOptions;
 	/** Event delivery to webhooks (see webhooks.ts). */
 	webhooks?: Pick<WebhookOptions, 'retryDelayMs' | 'failedAttemptType'>;
 	/** The licensed plan, for the MFA policies it allows (tenants.ts); default `enterprise`. */

@@ -10,6 +10,7 @@ import { BodyReader, checkLoginIdTypes, EMPTY, Errors, jsonOf, tenantRequired, u
 import type { Context, Reply, Route } from './http';
 import { matchesQuery, parseQueryString, QueryError } from './query';
 import type { QueryNode } from './query';
+import type { Population } from './population';
 import { isUuid } from './state';
 import type { SimulatorState, UserRecord } from './state';
 
@@ -273,6 +274,9 @@ function searchPage(
 	inTenant: (user: UserRecord) => boolean,
 ): Reply {
 	const elastic = sim.searchEngine === 'elasticsearch';
+	if (sim.population !== undefined) {
+		return populationPage(sim.population, elastic, node, queryString, sortFields, startRow, numberOfResults, accurateTotal, after);
+	}
 	const candidates = sim.allUsers().filter(inTenant);
 	const documents = candidates.map((user) => ({ user, json: sim.renderUser(user) }));
 	const matched = documents.filter(({ user, json }) =>
@@ -315,6 +319,39 @@ function searchPage(
 	return { status: 200, body };
 }
 
+
+/** The population's search: its users in insertInstant-then-id order, the only order it offers. */
+function populationPage(
+	population: Population,
+	elastic: boolean,
+	node: QueryNode | undefined,
+	queryString: string,
+	sortFields: SortField[],
+	startRow: number,
+	numberOfResults: number,
+	accurateTotal: boolean,
+	after: unknown[] | undefined,
+): Reply {
+	const ordered =
+		sortFields.length === 0 ||
+		(sortFields.length === 2 &&
+			sortFields[0].name === 'insertInstant' &&
+			sortFields[1].name === 'id' &&
+			sortFields.every((field) => field.order === 'asc'));
+	if (!ordered || (!elastic && queryString.trim() !== '*')) {
+		return new Errors().general('[invalid]', 'The population answers * (database) or a query string (Elasticsearch), sorted by insertInstant then id only.').reply();
+	}
+	const cap = elastic && !accurateTotal ? 10_000 : Number.POSITIVE_INFINITY;
+	const total = population.total(node, queryString, cap);
+	const from = after === undefined ? 0 : population.indexAfter(after);
+	const users = population.page(node, from, startRow, numberOfResults);
+	const body: Record<string, unknown> = { total, users };
+	if (elastic && users.length > 0) {
+		const last = users[users.length - 1];
+		body.nextResults = encodeNextResults({ queryString, sortFields, accurateTotal, after: [last.insertInstant, last.id] });
+	}
+	return { status: 200, body };
+}
 
 /** The database engine: `*`, or one word (with `*` wildcards) that is a whole name, email, username or phone. */
 function databaseMatch(queryString: string, user: UserRecord): boolean {

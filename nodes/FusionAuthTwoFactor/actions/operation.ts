@@ -15,7 +15,8 @@ export type Resource =
 	// The lost-device runbook's resources.
 	| 'passkey'
 	| 'session'
-	| 'mfaPolicy';
+	| 'mfaPolicy'
+	| 'report';
 
 /**
  * One operation of the node. Most are a pure mapping from parameters to one request

@@ -15,6 +15,7 @@ import { deleteAll as deleteAllPasskeys } from './passkey/deleteAll.operation';
 import { deletePasskey } from './passkey/delete.operation';
 import { get as getPasskey } from './passkey/get.operation';
 import { getMany as getManyPasskeys } from './passkey/getMany.operation';
+import { mfaCoverage } from './report/mfaCoverage.operation';
 import { generate as generateRecoveryCodes } from './recoveryCode/generate.operation';
 import { get as getRecoveryCodes } from './recoveryCode/get.operation';
 import { generate as generateSecret } from './secret/generate.operation';
@@ -52,6 +53,8 @@ export const operations: FusionAuthOperation[] = [
 	// MFA policy
 	getMfaPolicy,
 	setLoginPolicy,
+	// Reports
+	mfaCoverage,
 ];
 
 const resources: Array<INodePropertyOptions & { value: Resource }> = [
@@ -64,6 +67,7 @@ const resources: Array<INodePropertyOptions & { value: Resource }> = [
 	{ name: 'Passkey', value: 'passkey' },
 	{ name: 'Session', value: 'session' },
 	{ name: 'MFA Policy', value: 'mfaPolicy' },
+	{ name: 'Report', value: 'report' },
 ];
 
 export function findOperation(resource: string, operation: string): FusionAuthOperation | undefined {

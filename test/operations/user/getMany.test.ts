@@ -4,6 +4,11 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import type { RecordedRequest, Reply } from '../../harness/recordingServer';
 import type { OutputCase } from '../table';
 import { describeOperation, runOperation } from '../table';
+import { NODE_NAME, runNode } from '../../harness/n8n';
+import type { useRecordingServer } from '../../harness/lifecycle';
+import type { Simulator } from '../../simulator/server';
+import { startSimulator } from '../../simulator/server';
+import { totp } from '../../simulator/totp';
 import { API_KEY, TENANT_ID, USER_ID, wire } from '../support';
 
 type Shape = 'methods' | 'none' | 'emptyObject' | 'emptyMethods' | 'legacyOn' | 'legacyOff';
@@ -86,6 +91,11 @@ function userSearch(directory: Directory): (request: RecordedRequest) => Reply {
 	};
 }
 
+const CAMPAIGN_ORDER = [
+	{ name: 'insertInstant', order: 'asc' },
+	{ name: 'id', order: 'asc' },
+];
+
 const getMany = (parameters: IDataObject): INodeParameters => ({ resource: 'user', operation: 'getMany', ...parameters }) as INodeParameters;
 const ids = (items: IDataObject[]) => items.map((item) => Number((item.id as string).slice(-12)));
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, index) => from + index);
@@ -141,6 +151,12 @@ describeOperation({
 			apiVersion: 'legacy',
 			parameters: getMany({ twoFactorStatus: 'enabled', returnAll: true, additionalFields: { serverSideFilter: true } }),
 			client: (client) => client.searchUsersByQuery({ search: { queryString: 'twoFactorEnabled:true', numberOfResults: 100, startRow: 0 } }),
+		},
+		{
+			name: 'Continue From Last Run, first batch = searchUsersByQuery sorted by insertInstant, then id',
+			parameters: getMany({ twoFactorStatus: 'notEnabled', limit: 10, additionalFields: { continueFromLastRun: true } }),
+			client: (client) =>
+				client.searchUsersByQuery({ search: { queryString: '*', numberOfResults: 100, startRow: 0, sortFields: CAMPAIGN_ORDER as never } }),
 		},
 	],
 	outputs: [
@@ -316,6 +332,11 @@ describeOperation({
 		},
 	],
 	errors: [
+		{
+			name: 'Continue From Last Run with Return All fails before any request: a batch needs a Limit',
+			parameters: getMany({ returnAll: true, additionalFields: { continueFromLastRun: true } }),
+			message: 'Continue From Last Run needs a Limit (the size of each batch): turn Return All off [item 0]',
+		},
 		...[0, -3, 2.5].map((limit) => ({
 			name: `limit ${limit} fails before any request`,
 			parameters: getMany({ limit }),
@@ -347,6 +368,8 @@ describeOperation({
 	],
 	statuses: [{ name: 'search', parameters: getMany({ returnAll: true }), statuses: [400, 401, 500, 503] }],
 	more: (server) => {
+		describe('Continue From Last Run', () => campaignTests(server));
+
 		test("the page after a nextResults token = searchUsersByQuery with that token", async () => {
 			const users = Array.from({ length: 100 }, (_, index) => ({ id: `u-${index}`, twoFactor: {} }));
 			server.respondWith((request) =>
@@ -389,3 +412,163 @@ describeOperation({
 		});
 	},
 });
+
+/** The position kept in the node's static data, as n8n keeps it between executions. */
+const NODE_STATIC_KEY = `node:${NODE_NAME}`;
+
+function campaignTests(server: ReturnType<typeof useRecordingServer>): void {
+	const campaign = (extra: IDataObject = {}) =>
+		getMany({ twoFactorStatus: 'notEnabled', limit: 10, ...extra, additionalFields: { continueFromLastRun: true, ...(extra.additionalFields as IDataObject | undefined) } });
+	const userId = (index: number) => `c0000000-0000-4000-8000-${String(index).padStart(12, '0')}`;
+	const indexOf = (id: string) => Number(id.slice(-12));
+	const AUTHENTICATOR_KEY = Buffer.from('12345678901234567890');
+
+	/** 30 users, every third one enrolled (0, 3, ... 27): 20 without two factor. */
+	async function directory(searchEngine: 'database' | 'elasticsearch'): Promise<Simulator> {
+		return await startSimulator({
+			searchEngine,
+			users: Array.from({ length: 30 }, (_, index) => ({
+				id: userId(index),
+				email: `c${index}@example.com`,
+				...(index % 3 === 0 ? { twoFactor: { methods: [{ method: 'authenticator' as const }] } } : {}),
+			})),
+		});
+	}
+
+	async function enroll(simulator: Simulator, index: number): Promise<void> {
+		const client = new FusionAuthClient(simulator.apiKey, simulator.url);
+		const code = totp(AUTHENTICATOR_KEY, simulator.now());
+		const response = await client.enableTwoFactor(userId(index), { method: 'authenticator', code, secret: AUTHENTICATOR_KEY.toString('base64') });
+		expect(response.statusCode).toBe(200);
+	}
+
+	async function execution(simulator: Simulator, staticData: IDataObject, parameters = campaign(), mode: 'trigger' | 'manual' = 'trigger') {
+		const result = await runNode({ parameters, credentials: { baseUrl: simulator.url, apiKey: simulator.apiKey }, staticData, mode });
+		expect(result.error).toBeUndefined();
+		return { ids: result.output.map((item) => item.json.id as string), result };
+	}
+
+	test.each([
+		['database', {}],
+		['elasticsearch', { additionalFields: { serverSideFilter: true } }],
+	] as const)(
+		'%s: batches of 10; users who enroll drop out, new ones come in, a deleted one moves nobody: no one skipped, no one twice in a pass',
+		async (engine, extra) => {
+			const simulator = await directory(engine);
+			try {
+				const staticData: IDataObject = {};
+				const parameters = campaign(extra);
+				const first = await execution(simulator, staticData, parameters);
+				expect(first.ids.map(indexOf)).toEqual([1, 2, 4, 5, 7, 8, 10, 11, 13, 14]);
+				expect(Object.keys(staticData)).toEqual([NODE_STATIC_KEY]);
+
+				// Between the batches: 17 and 19 enroll before their turn, 2 after it; two users arrive;
+				// 10, 11 and 13, already reminded, are deleted (every row after them moves up three).
+				for (const index of [17, 19, 2]) await enroll(simulator, index);
+				simulator.users.add({ id: userId(40), email: 'c40@example.com' });
+				simulator.users.add({ id: userId(41), email: 'c41@example.com' });
+				const client = new FusionAuthClient(simulator.apiKey, simulator.url);
+				for (const index of [10, 11, 13]) expect((await client.deleteUser(userId(index))).statusCode).toBe(200);
+
+				const second = await execution(simulator, staticData, parameters);
+				expect(second.ids.map(indexOf)).toEqual([16, 20, 22, 23, 25, 26, 28, 29, 40, 41]);
+				// The pass: everyone without two factor when their turn came, exactly once.
+				const pass = [...first.ids, ...second.ids];
+				expect(new Set(pass).size).toBe(20);
+
+				// The pass ended on its last user: the next execution starts the next pass.
+				const third = await execution(simulator, staticData, parameters);
+				expect(third.ids.map(indexOf)).toEqual([1, 4, 5, 7, 8, 14, 16, 20, 22, 23]);
+				// Items as Get Many outputs them without the option.
+				expect(third.result.output[0].json).toMatchObject({ id: userId(1), email: 'c1@example.com', twoFactorEnabled: false, twoFactorMethods: [] });
+				expect(third.result.output.every((item) => JSON.stringify(item.pairedItem) === '{"item":0}')).toBe(true);
+			} finally {
+				await simulator.close();
+			}
+		},
+		30_000,
+	);
+
+	test('a batch shorter than Limit ends the pass: the next execution starts over', async () => {
+		const simulator = await directory('database');
+		try {
+			const staticData: IDataObject = {};
+			const parameters = campaign({ limit: 15 });
+			expect((await execution(simulator, staticData, parameters)).ids).toHaveLength(15);
+			expect((await execution(simulator, staticData, parameters)).ids.map(indexOf)).toEqual([23, 25, 26, 28, 29]);
+			expect(staticData[NODE_STATIC_KEY]).toEqual({});
+			expect((await execution(simulator, staticData, parameters)).ids.map(indexOf).slice(0, 3)).toEqual([1, 2, 4]);
+		} finally {
+			await simulator.close();
+		}
+	});
+
+	test('a manual execution reads the saved position but leaves it, and says so in a hint', async () => {
+		const simulator = await directory('database');
+		try {
+			const staticData: IDataObject = {};
+			await execution(simulator, staticData);
+			const saved = JSON.stringify(staticData);
+			const manual = await execution(simulator, staticData, campaign(), 'manual');
+			expect(manual.ids.map(indexOf)).toEqual([16, 17, 19, 20, 22, 23, 25, 26, 28, 29]);
+			expect(JSON.stringify(staticData)).toBe(saved);
+			const hints = manual.result.run.data.resultData.runData[NODE_NAME][0].hints ?? [];
+			expect(hints.map((hint) => hint.message)).toEqual([expect.stringContaining('a manual execution does not save its position')]);
+			// The next active execution returns the same users the manual one showed.
+			expect((await execution(simulator, staticData)).ids).toEqual(manual.ids);
+		} finally {
+			await simulator.close();
+		}
+	});
+
+	test('Reset Position starts from the first user; another query string starts over too', async () => {
+		const simulator = await directory('database');
+		try {
+			const staticData: IDataObject = {};
+			await execution(simulator, staticData);
+			const reset = await execution(simulator, staticData, campaign({ additionalFields: { resetPosition: true } }));
+			expect(reset.ids.map(indexOf)).toEqual([1, 2, 4, 5, 7, 8, 10, 11, 13, 14]);
+			expect((await execution(simulator, staticData)).ids.map(indexOf)[0]).toBe(16);
+			const other = await execution(simulator, staticData, campaign({ additionalFields: { queryString: 'c*' } }));
+			expect(other.ids.map(indexOf)[0]).toBe(1);
+		} finally {
+			await simulator.close();
+		}
+	});
+
+	test('a batch whose search fails leaves the saved position where it was', async () => {
+		const users: IDataObject[] = Array.from({ length: 100 }, (_, index) => ({ ...makeUser(index, 'none'), insertInstant: 1_700_000_000_000 + index }));
+		let failing = false;
+		server.respondWith((request) => {
+			if (failing) return { status: 500, body: {} };
+			const search = searchOf(request);
+			const from = search.startRow ?? 0;
+			return { status: 200, body: { total: 100, users: users.slice(from, from + (search.numberOfResults ?? 25)) } };
+		});
+		const staticData: IDataObject = {};
+		const run = async () =>
+			await runNode({ parameters: { apiVersion: 'current', ...campaign(), options: { retries: 0 } }, credentials: { baseUrl: server.url, apiKey: API_KEY }, staticData, mode: 'trigger' });
+		expect((await run()).output.map((item) => ids([item.json])[0])).toEqual(range(0, 10));
+		const saved = JSON.stringify(staticData);
+		expect(saved).toContain(users[9].id as string);
+		failing = true;
+		const failed = await run();
+		expect(failed.error?.message).toMatch(/^FusionAuth/);
+		expect(JSON.stringify(staticData)).toBe(saved);
+		failing = false;
+		expect((await run()).output.map((item) => ids([item.json])[0])).toEqual(range(10, 20));
+	});
+
+	test('a second input item fails: the position is one per node', async () => {
+		server.respondWith({ status: 200, body: { total: 0, users: [] } });
+		const result = await runNode({
+			parameters: { apiVersion: 'current', ...campaign(), options: { retries: 0 } },
+			credentials: { baseUrl: server.url, apiKey: API_KEY },
+			items: [{}, {}],
+			mode: 'trigger',
+		});
+		expect(result.error?.message).toBe(
+			'Continue From Last Run keeps one position per node, so it takes one input item: this is a second one [item 1]',
+		);
+	});
+}

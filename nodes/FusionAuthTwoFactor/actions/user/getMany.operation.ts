@@ -1,14 +1,14 @@
-import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiVersion, ItemParameters } from '../../helpers/parameters';
 import type { TwoFactorStatus } from '../../helpers/user';
-import { asUser, matchesTwoFactorStatus, userItem, userSearchRequest } from '../../helpers/user';
+import { matchesTwoFactorStatus, userItem } from '../../helpers/user';
 import type { FusionAuthTransport } from '../../transport';
 import { additionalFields } from '../common.descriptions';
 import type { FusionAuthOperation } from '../operation';
 import { USER_FIELDS } from '../toolOutput';
+import { Campaign } from './campaign';
+import { searchPages } from './searchPages';
 
 /** Users asked for per search request. */
 export const USER_SEARCH_PAGE_SIZE = 100;
@@ -19,22 +19,6 @@ export const USER_SEARCH_PAGE_SIZE = 100;
  */
 export const MAX_SEARCH_PAGES = 10_000;
 
-/** A page's users, by id, as a short fingerprint: a page seen twice means paging goes round in circles. */
-function pageFingerprint(users: unknown[]): string {
-	const ids = users.map((user) => String(asUser(user)?.id ?? ''));
-	return createHash('sha256').update(ids.join('\n')).digest('base64');
-}
-
-/** Paging that cannot go on fails the item (its users so far are not output as if they were all). */
-function pagingError(parameters: ItemParameters, problem: string): NodeOperationError {
-	return new NodeOperationError(parameters.context.getNode(), `Get Many Users ${problem} [item ${parameters.itemIndex}]`, {
-		itemIndex: parameters.itemIndex,
-	});
-}
-
-/** Elasticsearch reports at most this many hits as `total` unless asked for an accurate one. */
-const ELASTICSEARCH_TOTAL_CAP = 10_000;
-
 /** The Elasticsearch clause that selects the users with the wanted two factor status. */
 export function serverSideClause(status: TwoFactorStatus, apiVersion: ApiVersion): string | undefined {
 	if (status === 'any') return undefined;
@@ -42,7 +26,7 @@ export function serverSideClause(status: TwoFactorStatus, apiVersion: ApiVersion
 	return status === 'enabled' ? '_exists_:twoFactor.methods' : '!(_exists_:twoFactor.methods)';
 }
 
-function combineQuery(queryString: string, clause: string | undefined): string {
+export function combineQuery(queryString: string, clause: string | undefined): string {
 	if (clause === undefined) return queryString;
 	if (queryString === '*') return clause;
 	return `(${queryString}) AND ${clause}`;
@@ -106,6 +90,22 @@ export const getMany: FusionAuthOperation = {
 				description:
 					'Whether to add the two factor condition to the query string, so that FusionAuth sends only matching users. Needs the Elasticsearch search engine; users are filtered on this side either way.',
 			},
+			{
+				displayName: 'Continue From Last Run',
+				name: 'continueFromLastRun',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether each execution of the active workflow returns the next Limit users after those the previous one returned (oldest first), starting over after the last. The position is saved with the workflow; manual executions do not move it.',
+			},
+			{
+				displayName: 'Reset Position',
+				name: 'resetPosition',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to start Continue From Last Run from the first user again in this execution. Turn it off afterwards, or every execution starts over.',
+			},
 		]),
 	],
 
@@ -124,63 +124,38 @@ export const getMany: FusionAuthOperation = {
 			if (!Number.isInteger(limit) || limit < 1) parameters.fail('limit', 'must be a whole number of 1 or more');
 		}
 		const serverSideFilter = parameters.additionalBoolean('serverSideFilter') ?? false;
-		const queryString = combineQuery(
-			parameters.additionalString('queryString') ?? '*',
-			serverSideFilter ? serverSideClause(status, parameters.apiVersion) : undefined,
-		);
+		const userQuery = parameters.additionalString('queryString') ?? '*';
+		const queryString = combineQuery(userQuery, serverSideFilter ? serverSideClause(status, parameters.apiVersion) : undefined);
+		const continueFromLastRun = parameters.additionalBoolean('continueFromLastRun') ?? false;
+		const resetPosition = parameters.additionalBoolean('resetPosition') ?? false;
+		if (continueFromLastRun) {
+			if (returnAll) parameters.fail('continueFromLastRun', 'needs a Limit (the size of each batch): turn Return All off');
+			if (parameters.itemIndex > 0) {
+				parameters.fail('continueFromLastRun', 'keeps one position per node, so it takes one input item: this is a second one');
+			}
+			const campaign = new Campaign(parameters, { userQuery, status, serverSideFilter, resetPosition });
+			return await campaign.nextBatch(await getTransport(), queryString, limit);
+		}
 		// When every user FusionAuth returns is wanted, a small limit needs only a small page.
 		const everyUserMatches = status === 'any' || serverSideFilter;
 		const pageSize = everyUserMatches ? Math.min(USER_SEARCH_PAGE_SIZE, limit) : USER_SEARCH_PAGE_SIZE;
 
-		const transport = await getTransport();
 		const found: IDataObject[] = [];
-		const seenPages = new Set<string>();
-		let startRow = 0;
-		let nextResults: string | undefined;
-		for (let page = 1; ; page++) {
-			if (page > MAX_SEARCH_PAGES) {
-				throw pagingError(
-					parameters,
-					`stopped after ${MAX_SEARCH_PAGES.toLocaleString('en-US')} search requests (${found.length.toLocaleString('en-US')} matching users so far): narrow the Query String, or set a Limit`,
-				);
-			}
-			// A nextResults token carries the query and position itself: FusionAuth takes nothing else with it.
-			const search: IDataObject =
-				nextResults !== undefined
-					? { nextResults, numberOfResults: pageSize }
-					: { queryString, numberOfResults: pageSize, startRow };
-			const response = await transport.send(userSearchRequest(search), parameters.itemIndex);
-			const body = response.body ?? {};
-			if (body.users !== undefined && !Array.isArray(body.users)) {
-				throw pagingError(parameters, `got a search answer whose users is not a list (page ${page}): not what FusionAuth sends`);
-			}
-			const users = (body.users as unknown[] | undefined) ?? [];
-			if (users.length > 0) {
-				const fingerprint = pageFingerprint(users);
-				if (seenPages.has(fingerprint)) {
-					throw pagingError(
-						parameters,
-						`got the same page of users twice from FusionAuth (page ${page}): paging stopped, as it would never end. Check the search engine's configuration, or set a Limit`,
-					);
-				}
-				seenPages.add(fingerprint);
-			}
-			for (const entry of users) {
-				const user = asUser(entry);
-				if (user === undefined || !matchesTwoFactorStatus(user, status)) continue;
+		const pages = searchPages(await getTransport(), parameters, {
+			what: 'Get Many Users',
+			queryString,
+			pageSize,
+			maxPages: MAX_SEARCH_PAGES,
+			ceilingMessage: () =>
+				`stopped after ${MAX_SEARCH_PAGES.toLocaleString('en-US')} search requests (${found.length.toLocaleString('en-US')} matching users so far): narrow the Query String, or set a Limit`,
+		});
+		for await (const users of pages) {
+			for (const user of users) {
+				if (!matchesTwoFactorStatus(user, status)) continue;
 				found.push(userItem(user));
 				if (found.length >= limit) return found;
 			}
-			startRow += users.length;
-			const total = typeof body.total === 'number' ? body.total : undefined;
-			const token = typeof body.nextResults === 'string' && body.nextResults !== '' ? body.nextResults : undefined;
-			if (users.length < pageSize) return found;
-			// Elasticsearch caps total at 10,000; with a token, that total says nothing about the end.
-			const totalIsCapped = total === ELASTICSEARCH_TOTAL_CAP && token !== undefined;
-			if (total !== undefined && startRow >= total && !totalIsCapped) return found;
-			// A token handed back unchanged brings the same page again, which fails as a repeated page
-			// above: the users so far are never output as if they were all.
-			nextResults = token;
 		}
+		return found;
 	},
 };
