@@ -43,13 +43,15 @@ export function discardBody(body: unknown): void {
 
 /**
  * Reads a response body (a stream, or what a helper already read) into a Buffer: at most
- * `limit` bytes, and no longer than until one of `signals` aborts.
+ * `limit` bytes, and no longer than until the deadline passes or `cancel` aborts.
+ * `either`, when given, aborts when one of them does: one listener on it, instead of one on
+ * `cancel`, which is the execution's own signal, shared by every request in flight.
  * `truncate` keeps the first `limit` bytes instead of failing when there are more.
  */
 export async function readBody(
 	body: unknown,
 	limit: number,
-	signals: { deadline: AbortSignal; cancel?: AbortSignal },
+	signals: { deadline: AbortSignal; cancel?: AbortSignal; either?: AbortSignal },
 	truncate = false,
 ): Promise<Buffer> {
 	if (body === undefined || body === null) return Buffer.alloc(0);
@@ -67,8 +69,12 @@ export async function readBody(
 		const finish = (outcome: Buffer | BodyReadError) => {
 			if (settled) return;
 			settled = true;
-			signals.deadline.removeEventListener('abort', onDeadline);
-			signals.cancel?.removeEventListener('abort', onCancel);
+			if (either) {
+				either.removeEventListener('abort', onEither);
+			} else {
+				signals.deadline.removeEventListener('abort', onDeadline);
+				signals.cancel?.removeEventListener('abort', onCancel);
+			}
 			if (outcome instanceof BodyReadError) {
 				body.destroy();
 				reject(outcome);
@@ -78,10 +84,16 @@ export async function readBody(
 		};
 		const onDeadline = () => finish(new BodyReadError('deadline'));
 		const onCancel = () => finish(new BodyReadError('cancelled'));
+		const { either } = signals;
+		const onEither = () => (signals.deadline.aborted ? onDeadline() : onCancel());
 		if (signals.deadline.aborted) return onDeadline();
 		if (signals.cancel?.aborted) return onCancel();
-		signals.deadline.addEventListener('abort', onDeadline);
-		signals.cancel?.addEventListener('abort', onCancel);
+		if (either) {
+			either.addEventListener('abort', onEither);
+		} else {
+			signals.deadline.addEventListener('abort', onDeadline);
+			signals.cancel?.addEventListener('abort', onCancel);
+		}
 		body.on('data', (chunk: unknown) => {
 			const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk), 'utf8');
 			if (size + buffer.length > limit) {
@@ -101,8 +113,11 @@ export async function readBody(
 			const code = (error as { code?: unknown })?.code;
 			finish(new BodyReadError('broken', typeof code === 'string' ? code : undefined));
 		});
-		// A connection that closes without 'end' broke off in the middle of the body.
-		body.on('close', () => finish(new BodyReadError('broken', 'ECONNRESET')));
+		// A connection that closes without 'end' broke off in the middle of the body. Checked
+		// first: every answer closes after its end, and an error costs a stack trace.
+		body.on('close', () => {
+			if (!settled) finish(new BodyReadError('broken', 'ECONNRESET'));
+		});
 	});
 }
 

@@ -73,6 +73,7 @@ export type Exchanged =
 export async function exchange(send: Send, outgoing: Outgoing, rules: ExchangeRules): Promise<Exchanged> {
 	const deadline = AbortSignal.timeout(rules.timeoutMs);
 	const { cancel } = rules;
+	const either = cancel ? AbortSignal.any([cancel, deadline]) : deadline;
 	const options: IHttpRequestOptions = {
 		method: outgoing.method,
 		url: outgoing.url,
@@ -85,7 +86,7 @@ export async function exchange(send: Send, outgoing: Outgoing, rules: ExchangeRu
 		encoding: 'stream',
 		// n8n's own timeout only notices a silent connection; the deadline bounds the rest.
 		timeout: rules.timeoutMs,
-		abortSignal: cancel ? AbortSignal.any([cancel, deadline]) : deadline,
+		abortSignal: either,
 	};
 	if (outgoing.body !== undefined) options.body = outgoing.body;
 
@@ -109,7 +110,7 @@ export async function exchange(send: Send, outgoing: Outgoing, rules: ExchangeRu
 		bytes = await readBody(
 			response.body,
 			statusCode < 300 ? rules.maxBodyBytes : (rules.maxErrorBodyBytes ?? MAX_ERROR_BODY_BYTES),
-			{ deadline, cancel },
+			{ deadline, cancel, either },
 			// Of an error answer, its start is enough.
 			statusCode >= 400,
 		);
