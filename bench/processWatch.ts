@@ -10,6 +10,25 @@ export interface ProcessFigures {
 	peakRssBytes?: number;
 	/** User and system CPU time, at the last sample. */
 	cpuMs?: number;
+	/** Every sample of the CPU time: when it was read (ms since the epoch) and its value. */
+	samples: Array<{ at: number; cpuMs: number }>;
+}
+
+/**
+ * The CPU time the process used between `from` and `to` (ms since the epoch), read off the samples
+ * (each value is the total so far; between two samples the time is spread evenly). Undefined when
+ * the samples do not cover the window.
+ */
+export function cpuBetween(samples: ProcessFigures['samples'], from: number, to: number): number | undefined {
+	if (samples.length < 2 || samples[0].at > from || samples[samples.length - 1].at < to) return undefined;
+	const at = (time: number) => {
+		const after = samples.findIndex((sample) => sample.at >= time);
+		const later = samples[after];
+		const earlier = samples[Math.max(0, after - 1)];
+		if (later.at === earlier.at) return later.cpuMs;
+		return earlier.cpuMs + ((later.cpuMs - earlier.cpuMs) * (time - earlier.at)) / (later.at - earlier.at);
+	};
+	return at(to) - at(from);
 }
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
@@ -29,7 +48,7 @@ function find(cwd: string, word: string): number | undefined {
 
 /** Starts sampling every `everyMs`; `stop()` returns the last figures seen. */
 export function watchProcess(cwd: string, word: string, everyMs = 50): { stop(): ProcessFigures } {
-	const figures: ProcessFigures = {};
+	const figures: ProcessFigures = { samples: [] };
 	let pid: number | undefined;
 	const sample = () => {
 		try {
@@ -42,6 +61,7 @@ export function watchProcess(cwd: string, word: string, everyMs = 50): { stop():
 			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 			// utime and stime, fields 14 and 15 of /proc/<pid>/stat (11 and 12 after the name).
 			figures.cpuMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+			figures.samples.push({ at: Date.now(), cpuMs: figures.cpuMs });
 		} catch {
 			// Ended between two samples: the last figures stand.
 		}

@@ -27,7 +27,7 @@ import type { Credential, WorkflowJson } from '../test/e2e/n8n';
 import { N8nInstance, parseRunOutput, tail } from '../test/e2e/n8n';
 import { pack } from '../test/e2e/pack';
 import type { ProcessFigures } from './processWatch';
-import { watchProcess } from './processWatch';
+import { cpuBetween, watchProcess } from './processWatch';
 import type { ServerStats } from './server';
 import type { BenchServer } from './serverClient';
 import { startServer } from './serverClient';
@@ -91,6 +91,8 @@ interface Measurement {
 	itemsOut: number;
 	stats: ServerStats;
 	process: ProcessFigures;
+	/** n8n's process's CPU time within the measured node's run (from its start to its end). */
+	nodeCpuMs?: number;
 	load: number;
 }
 
@@ -192,7 +194,7 @@ function getManyWorkflow(): WorkflowJson {
 }
 
 interface RunData {
-	data?: { resultData?: { error?: { message?: string }; runData?: Record<string, Array<{ executionTime?: number; data?: { main?: unknown[][] }; error?: { message?: string } }>> } };
+	data?: { resultData?: { error?: { message?: string }; runData?: Record<string, Array<{ startTime?: number; executionTime?: number; data?: { main?: unknown[][] }; error?: { message?: string } }>> } };
 }
 
 /**
@@ -219,7 +221,7 @@ async function measure(
 	await server.control({ type: 'reset', latencyMs });
 	rmSync(outputFile, { force: true });
 	const load = os.loadavg()[0];
-	const watch = watchProcess(n8n.userFolder, 'execute');
+	const watch = watchProcess(n8n.userFolder, 'execute', 25);
 	const result = await n8n.execute(workflowId);
 	const figures = watch.stop();
 	const reply = await server.control({ type: 'stats' });
@@ -233,13 +235,18 @@ async function measure(
 		measured?.error?.message ??
 		(measured ? undefined : `no run of "${measuredNode}"`);
 	const items = (measured?.data?.main?.[0] ?? []) as Array<{ json?: Record<string, unknown> }>;
+	const { startTime, executionTime } = measured ?? {};
+	const nodeCpuMs =
+		startTime === undefined || executionTime === undefined ? undefined : cpuBetween(figures.samples, startTime, startTime + executionTime);
 	return {
 		ok: problem === undefined,
 		detail: problem,
 		executionMs: measured?.executionTime ?? 0,
 		itemsOut,
 		stats,
-		process: figures,
+		// The samples have served: not kept for every run.
+		process: { peakRssBytes: figures.peakRssBytes, cpuMs: figures.cpuMs, samples: [] },
+		nodeCpuMs,
 		load,
 		...(keepItems ? { ids: items.map((item) => String(item.json?.id)), first: items[0]?.json } : {}),
 	};
@@ -494,6 +501,14 @@ function maxInFlight(row: Row | undefined): number {
 	return Math.max(...(row?.runs ?? []).map((entry) => entry.stats.maxInFlight));
 }
 
+/** The goal for requests in flight at concurrency 500: nearly all of them. */
+const IN_FLIGHT_GOAL = 475;
+
+function medianStat(row: Row | undefined, name: 'firstWaveMs' | 'firstAnswerMs'): number {
+	const values = (row?.runs ?? []).map((entry) => entry.stats[name]).filter((value): value is number => value !== undefined);
+	return values.length ? median(values) : NaN;
+}
+
 function minInFlight(row: Row | undefined): number {
 	return Math.min(...(row?.runs ?? []).map((entry) => entry.stats.maxInFlight));
 }
@@ -504,22 +519,19 @@ function heldMs(row: Row | undefined): number {
 	return values.length ? median(values) : NaN;
 }
 
-function medianCpuMs(row: Row | undefined): number {
-	const values = (row?.runs ?? []).map((entry) => entry.process.cpuMs).filter((value): value is number => value !== undefined);
-	return values.length ? median(values) : NaN;
-}
-
 /**
- * What the measured node cost n8n's process: CPU time beyond the baseline run (same start and
- * items, no measured node) per item, and that CPU time as a share of the node's execution time
- * (100% = one core busy for the whole node).
+ * What the measured node cost n8n's process: its CPU time from the node's start to its end (read
+ * from /proc every 25 ms), per item and as a share of the node's execution time (100% = one core
+ * busy for the whole node; above 100%, work off the main thread, such as the garbage collector's).
+ * Median over the runs.
  */
-function cpuCost(rows: Row[], row: Row | undefined): string {
-	const baseline = rows.find((entry) => entry.version === row?.version && entry.runner === 'baseline');
-	const extraMs = medianCpuMs(row) - medianCpuMs(baseline);
-	const executionMs = median((row?.runs ?? []).map((entry) => entry.executionMs));
-	if (!Number.isFinite(extraMs) || executionMs <= 0) return 'CPU n/a';
-	return `${fixed(extraMs / ITEMS, 2)} ms CPU per item, CPU busy ${fixed((100 * extraMs) / executionMs, 0)}% of the node's ${fixed(executionMs / 1000, 1)} s`;
+function cpuCost(row: Row | undefined): string {
+	const runs = (row?.runs ?? []).filter((entry) => entry.nodeCpuMs !== undefined && entry.executionMs > 0);
+	if (runs.length === 0) return 'CPU n/a';
+	const perItem = median(runs.map((entry) => entry.nodeCpuMs! / ITEMS));
+	const busy = median(runs.map((entry) => (100 * entry.nodeCpuMs!) / entry.executionMs));
+	const executionMs = median(runs.map((entry) => entry.executionMs));
+	return `${fixed(perItem, 2)} ms CPU per item, n8n's process busy ${fixed(busy, 0)}% of the node's ${fixed(executionMs / 1000, 1)} s`;
 }
 
 interface Goal {
@@ -537,15 +549,17 @@ function goals(rows: Row[], versions: string[]): Goal[] {
 			const node500 = find(rows, version, 'node500', latencyMs);
 			const http = find(rows, version, 'http', latencyMs);
 			const ratio = throughput(node500) / throughput(http);
+			// The goals: at least 1.2x where FusionAuth takes its time (20 ms), at least even at 0 ms.
+			const wanted = latencyMs > 0 ? 1.2 : 1;
 			list.push({
 				version,
-				text: `${latencyMs} ms: concurrency ${MAX_CONCURRENCY} at least 1.0x HTTP Request (defaults)`,
+				text: `${latencyMs} ms: concurrency ${MAX_CONCURRENCY} at least ${fixed(wanted, 1)}x HTTP Request (defaults)`,
 				measured: `${fixed(ratio, 2)}x (${fixed(throughput(node500), 0)} vs ${fixed(throughput(http), 0)} items/s)`,
-				met: ratio >= 1,
+				met: ratio >= wanted,
 				why:
-					ratio >= 1
+					ratio >= wanted
 						? undefined
-						: `this node ${cpuCost(rows, node500)}; HTTP Request ${cpuCost(rows, http)}; in flight ${maxInFlight(node500)} vs ${maxInFlight(http)}`,
+						: `this node ${cpuCost(node500)}; HTTP Request ${cpuCost(http)}; in flight ${maxInFlight(node500)} vs ${maxInFlight(http)}`,
 			});
 			const nodeDefault = find(rows, version, 'nodeDefault', latencyMs);
 			const paced = find(rows, version, 'httpPaced', latencyMs);
@@ -558,19 +572,19 @@ function goals(rows: Row[], versions: string[]): Goal[] {
 				why:
 					pacedRatio >= 1.5
 						? undefined
-						: `each request took ${fixed((DEFAULT_CONCURRENCY * 1000) / throughput(nodeDefault), 1)} ms as the node saw it (${DEFAULT_CONCURRENCY} in flight / throughput), ${fixed(heldMs(nodeDefault), 1)} ms of it at the server (set to ${latencyMs} ms); the paced HTTP Request node sends ${PACED_BATCHING.batchSize} every ${PACED_BATCHING.batchInterval} ms whether answers came or not, so it had up to ${maxInFlight(paced)} in flight; this node ${cpuCost(rows, nodeDefault)}; HTTP Request paced ${cpuCost(rows, paced)}`,
+						: `each request took ${fixed((DEFAULT_CONCURRENCY * 1000) / throughput(nodeDefault), 1)} ms as the node saw it (${DEFAULT_CONCURRENCY} in flight / throughput), ${fixed(heldMs(nodeDefault), 1)} ms of it at the server (set to ${latencyMs} ms); the paced HTTP Request node sends ${PACED_BATCHING.batchSize} every ${PACED_BATCHING.batchInterval} ms whether answers came or not, so it had up to ${maxInFlight(paced)} in flight; this node ${cpuCost(nodeDefault)}; HTTP Request paced ${cpuCost(paced)}`,
 			});
 			// At 0 ms every request is answered before the next goes out: in-flight targets say nothing there.
 			if (latencyMs > 0) {
 				list.push({
 					version,
-					text: `${latencyMs} ms: concurrency ${MAX_CONCURRENCY} reaches ${MAX_CONCURRENCY} requests in flight`,
+					text: `${latencyMs} ms: concurrency ${MAX_CONCURRENCY}: at least ${IN_FLIGHT_GOAL} requests in flight in every run`,
 					measured: `${minInFlight(node500)}-${maxInFlight(node500)} in flight over the runs`,
-					met: minInFlight(node500) >= MAX_CONCURRENCY,
+					met: minInFlight(node500) >= IN_FLIGHT_GOAL,
 					why:
-						minInFlight(node500) >= MAX_CONCURRENCY
+						minInFlight(node500) >= IN_FLIGHT_GOAL
 							? undefined
-							: `the first answers came back (held ${fixed(heldMs(node500), 1)} ms at the server) before the ${MAX_CONCURRENCY}th request went out, and each answer frees a slot; sending takes n8n's process ${cpuCost(rows, node500)}`,
+							: `at the server, the first ${MAX_CONCURRENCY} requests arrived over ${fixed(medianStat(node500, 'firstWaveMs'), 0)} ms (median of the runs) and the first answer ended ${fixed(medianStat(node500, 'firstAnswerMs'), 0)} ms after the first arrival: each answer frees a slot before the last of the first ${MAX_CONCURRENCY} is in; n8n's process ${cpuCost(node500)}`,
 				});
 				list.push({
 					version,
@@ -604,18 +618,20 @@ function report(rows: Row[], versions: string[], context: { command: string; upt
 		'requests the server held at once (highest over the runs). Held at the server: the mean time from a',
 		'request\'s arrival to its answer\'s end (the set latency plus the server\'s own delays). Peak memory: the n8n process\'s',
 		'resident-set high-water mark (VmHWM), median over the runs; CPU: its user+system time for the',
-		'whole `n8n execute` (start-up included), median. Load average of the minute before each run in',
+		'whole `n8n execute` (start-up included), median; CPU per item in the node: its user+system time',
+		'from the measured node\'s start to its end (read from /proc every 25 ms) over the items, median.',
+		'Load average of the minute before each run in',
 		'the last column: the machine is shared, so compare figures measured side by side, not across runs of the benchmark.',
 		'',
 	];
 	for (const version of versions) {
-		lines.push(`## n8n ${version}`, '', '| Runner | Latency | Items/s | Requests | In flight | Held at the server (ms) | Peak memory (MB) | CPU (s) | Load |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+		lines.push(`## n8n ${version}`, '', '| Runner | Latency | Items/s | Requests | In flight | Held at the server (ms) | Peak memory (MB) | CPU (s) | CPU per item in the node (ms) | Load |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 		for (const row of rows.filter((entry) => entry.version === version && typeof entry.runner === 'object')) {
 			const runner = row.runner as Runner;
 			const failed = row.runs.filter((entry) => !entry.ok);
 			const ok = row.runs.filter((entry) => entry.ok);
 			lines.push(
-				`| ${runner.label} | ${row.latencyMs} ms | ${spread(ok.map(perSecond), 0)}${failed.length ? `; ${failed.length} of ${row.runs.length} runs failed: ${failed[0].detail?.replace(/\|/g, '/').replace(/\s+/g, ' ').slice(0, 160)}` : ''} | ${spread(row.runs.map((entry) => entry.stats.requests), 0)} | ${maxInFlight(row)} | ${fixed(heldMs(row), 1)} | ${spread(row.runs.map((entry) => (entry.process.peakRssBytes ?? NaN) / 1024 / 1024), 0)} | ${spread(row.runs.map((entry) => (entry.process.cpuMs ?? NaN) / 1000), 1)} | ${spread(row.runs.map((entry) => entry.load), 1)} |`,
+				`| ${runner.label} | ${row.latencyMs} ms | ${spread(ok.map(perSecond), 0)}${failed.length ? `; ${failed.length} of ${row.runs.length} runs failed: ${failed[0].detail?.replace(/\|/g, '/').replace(/\s+/g, ' ').slice(0, 160)}` : ''} | ${spread(row.runs.map((entry) => entry.stats.requests), 0)} | ${maxInFlight(row)} | ${fixed(heldMs(row), 1)} | ${spread(row.runs.map((entry) => (entry.process.peakRssBytes ?? NaN) / 1024 / 1024), 0)} | ${spread(row.runs.map((entry) => (entry.process.cpuMs ?? NaN) / 1000), 1)} | ${spread(row.runs.map((entry) => (entry.nodeCpuMs ?? NaN) / ITEMS), 2)} | ${spread(row.runs.map((entry) => entry.load), 1)} |`,
 			);
 		}
 		const baseline = rows.find((entry) => entry.version === version && entry.runner === 'baseline');

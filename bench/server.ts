@@ -19,7 +19,14 @@ export interface ServerStats {
 	byPath: Record<string, number>;
 	/** Time from each request's arrival to its answer's end, summed: what the server itself took. */
 	heldMs: number;
+	/** From the first request's arrival to the arrival of request number FIRST_WAVE (or of the last). */
+	firstWaveMs?: number;
+	/** From the first request's arrival to the end of the first answer. */
+	firstAnswerMs?: number;
 }
+
+/** The most requests the benchmark lets a node have in flight: how long they take to arrive. */
+export const FIRST_WAVE = 500;
 
 export type ServerMessage =
 	| { type: 'ready'; url: string; apiKey: string }
@@ -36,6 +43,7 @@ async function startApi(directory?: Awaited<ReturnType<typeof userDirectory>>): 
 	let latencyMs = 0;
 	let inFlight = 0;
 	let stats: ServerStats = { requests: 0, maxInFlight: 0, byPath: {}, heldMs: 0 };
+	let firstArrival = 0;
 	const secret = randomBytes(20);
 	const secretBody = JSON.stringify({
 		secret: secret.toString('base64'),
@@ -73,11 +81,15 @@ async function startApi(directory?: Awaited<ReturnType<typeof userDirectory>>): 
 		stats.byPath[path] = (stats.byPath[path] ?? 0) + 1;
 		let done = false;
 		const arrived = performance.now();
+		if (stats.requests === 1) firstArrival = arrived;
+		if (stats.requests <= FIRST_WAVE) stats.firstWaveMs = arrived - firstArrival;
 		const finish = () => {
 			if (!done) {
 				done = true;
 				inFlight--;
-				stats.heldMs += performance.now() - arrived;
+				const ended = performance.now();
+				stats.heldMs += ended - arrived;
+				stats.firstAnswerMs ??= ended - firstArrival;
 			}
 		};
 		response.on('finish', finish);
