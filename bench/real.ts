@@ -466,7 +466,7 @@ function perSecond(measurement: Measurement): number {
 
 function describeRun(measurement: Measurement): string {
 	if (!measurement.ok) return `FAILED: ${measurement.detail}`;
-	return `${fixed(perSecond(measurement), 0)} items/s (${measurement.itemsOut} items in ${measurement.executionMs} ms), ${measurement.stats.requests} requests, ${measurement.stats.maxInFlight} in flight, peak ${mb(measurement.process.peakRssBytes)} MB`;
+	return `${fixed(perSecond(measurement), 0)} items/s (${measurement.itemsOut} items in ${measurement.executionMs} ms), ${measurement.stats.requests} requests, ${measurement.stats.maxInFlight} in flight (the first ${Math.min(500, measurement.stats.requests)} arrived over ${fixed(measurement.stats.firstWaveMs ?? NaN, 0)} ms), CPU in the node ${fixed((measurement.nodeCpuMs ?? NaN) / Math.max(1, measurement.itemsOut), 2)} ms per item, peak ${mb(measurement.process.peakRssBytes)} MB`;
 }
 
 function median(values: number[]): number {

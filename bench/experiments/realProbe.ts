@@ -3,7 +3,7 @@
  * alternately with `n8n execute`, with bench/experiments/loopwatch.cjs preloaded into n8n: per
  * 50 ms window of the measured node's run, the n8n process's CPU and its event loop's delay.
  *
- *   node .build/bench/experiments/realProbe.js --version 2.41.1 [--runs 2] [--latency 20]
+ *   node .build/bench/experiments/realProbe.js --version 2.41.1 [--runs 2] [--latency 20] [--profile DIR]
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import os from 'os';
@@ -22,6 +22,8 @@ const flag = (name: string, fallback: string) => {
 const VERSION = flag('version', '2.41.1');
 const RUNS = Number(flag('runs', '2'));
 const LATENCY = Number(flag('latency', '20'));
+/** A folder for V8 CPU profiles of every n8n process (`--cpu-prof`), one file per run. */
+const PROFILE_DIR = flag('profile', '');
 const ITEMS = 2000;
 const CREDENTIAL = { id: 'faBenchCredent01', name: 'FusionAuth (bench server)' };
 
@@ -40,6 +42,49 @@ function workflow(id: string, measured: Record<string, unknown>) {
 	return { id, name: id, active: false, settings: { executionOrder: 'v1' }, nodes, connections };
 }
 
+interface ProfileNode {
+	id: number;
+	callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+/** Self time by package and by function of the samples taken between `start` and `end` (epoch ms). */
+function profileWithin(file: string, start: number, end: number, keep: string): string {
+	const { epochMs, monotonicUs, profile } = JSON.parse(readFileSync(file, 'utf8')) as {
+		epochMs: number;
+		monotonicUs: number;
+		profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number };
+	};
+	writeFileSync(keep, JSON.stringify(profile));
+	const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+	const place = (url: string) => {
+		if (!url) return '(native)';
+		const match = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+		if (match) return match[1];
+		if (url.startsWith('node:')) return url.split('/')[0];
+		return url.split('/').slice(-2).join('/');
+	};
+	const byPackage = new Map<string, number>();
+	const byFunction = new Map<string, number>();
+	let at = profile.startTime;
+	let total = 0;
+	profile.samples.forEach((id, index) => {
+		const delta = profile.timeDeltas[index] ?? 0;
+		at += delta;
+		const epoch = epochMs + (at - monotonicUs) / 1000;
+		if (epoch < start || epoch > end) return;
+		const { callFrame } = byId.get(id)!;
+		const special = ['(idle)', '(garbage collector)', '(program)'].includes(callFrame.functionName);
+		const where = special ? callFrame.functionName : place(callFrame.url);
+		byPackage.set(where, (byPackage.get(where) ?? 0) + delta);
+		const name = `${callFrame.functionName || '(anonymous)'} ${place(callFrame.url)}:${callFrame.lineNumber + 1}`;
+		byFunction.set(name, (byFunction.get(name) ?? 0) + delta);
+		total += delta;
+	});
+	const show = (map: Map<string, number>, count: number) =>
+		[...map].sort((a, b) => b[1] - a[1]).slice(0, count).map(([key, us]) => `    ${(us / 1000).toFixed(0).padStart(6)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`).join('\n');
+	return `  profile within the node's run: ${(total / 1000).toFixed(0)} ms sampled\n  by package:\n${show(byPackage, 14)}\n  by function:\n${show(byFunction, 30)}`;
+}
+
 async function main() {
 	const target = TARGETS.find((entry) => entry.version === VERSION)!;
 	const install = await ensureN8n(target, cacheRoot(), () => undefined);
@@ -51,8 +96,9 @@ async function main() {
 	const wrapper = path.join(scratch, 'n8n-to-file.sh');
 	writeFileSync(wrapper, `#!/bin/sh\nexec '${install.node}' "$@" > '${outputFile}'\n`, { mode: 0o755 });
 	const n8n = new N8nInstance({ ...install, node: wrapper }, path.join(scratch, 'n8n.log'), {
-		NODE_OPTIONS: `--require ${path.join(REPO, 'bench/experiments/loopwatch.cjs')}`,
+		NODE_OPTIONS: `--require ${path.join(REPO, 'bench/experiments/loopwatch.cjs')}${PROFILE_DIR ? ` --require ${path.join(REPO, 'bench/experiments/profwatch.cjs')}` : ''}`,
 		H7_WATCH_OUT: watchFile,
+		...(PROFILE_DIR ? { H7_PROFILE_OUT: path.join(PROFILE_DIR, 'current.json') } : {}),
 	});
 	try {
 		await n8n.prepare();
@@ -99,6 +145,7 @@ async function main() {
 						`cpu ${cpu.toFixed(0)} ms over ${wall} ms of windows (${((cpu / wall) * 100).toFixed(0)}%), windows under 50% CPU ${idleWindows}/${windows.length}, ` +
 						`loop delay max ${maxDelay.toFixed(0)} ms, blocked over 100 ms at a time: ${blocked.toFixed(0)} ms in all, in flight ${stats?.maxInFlight}, held ${stats ? (stats.heldMs / stats.requests).toFixed(1) : '?'} ms, load ${load.toFixed(2)}`,
 				);
+				if (PROFILE_DIR) console.log(profileWithin(path.join(PROFILE_DIR, 'current.json'), start, end, path.join(PROFILE_DIR, `${VERSION}-${name}-${run + 1}.json`)));
 				console.log(`  windows (length ms / cpu ms / max delay ms): ${windows.map((w) => `${w[1]}/${w[2].toFixed(0)}/${w[4].toFixed(0)}`).join(' ')}`);
 			}
 		}
