@@ -23,6 +23,8 @@ export interface ServerStats {
 	firstWaveMs?: number;
 	/** From the first request's arrival to the end of the first answer. */
 	firstAnswerMs?: number;
+	/** The arrivals of the first FIRST_WAVE requests, in ms after the first one. */
+	arrivals?: number[];
 }
 
 /** The most requests the benchmark lets a node have in flight: how long they take to arrive. */
@@ -82,7 +84,10 @@ async function startApi(directory?: Awaited<ReturnType<typeof userDirectory>>): 
 		let done = false;
 		const arrived = performance.now();
 		if (stats.requests === 1) firstArrival = arrived;
-		if (stats.requests <= FIRST_WAVE) stats.firstWaveMs = arrived - firstArrival;
+		if (stats.requests <= FIRST_WAVE) {
+			stats.firstWaveMs = arrived - firstArrival;
+			(stats.arrivals ??= []).push(Math.round(arrived - firstArrival));
+		}
 		const finish = () => {
 			if (!done) {
 				done = true;

@@ -145,6 +145,11 @@ async function main() {
 						`cpu ${cpu.toFixed(0)} ms over ${wall} ms of windows (${((cpu / wall) * 100).toFixed(0)}%), windows under 50% CPU ${idleWindows}/${windows.length}, ` +
 						`loop delay max ${maxDelay.toFixed(0)} ms, blocked over 100 ms at a time: ${blocked.toFixed(0)} ms in all, in flight ${stats?.maxInFlight}, held ${stats ? (stats.heldMs / stats.requests).toFixed(1) : '?'} ms, load ${load.toFixed(2)}`,
 				);
+				const arrivals = stats?.arrivals ?? [];
+				if (arrivals.length > 0) {
+					const at = (share: number) => arrivals[Math.min(arrivals.length - 1, Math.floor(share * arrivals.length))];
+					console.log(`  the first ${arrivals.length} arrived (ms after the first): 10% ${at(0.1)}, 50% ${at(0.5)}, 90% ${at(0.9)}, all ${arrivals[arrivals.length - 1]}; first answer ended at ${stats?.firstAnswerMs?.toFixed(0)} ms`);
+				}
 				if (PROFILE_DIR) console.log(profileWithin(path.join(PROFILE_DIR, 'current.json'), start, end, path.join(PROFILE_DIR, `${VERSION}-${name}-${run + 1}.json`)));
 				console.log(`  windows (length ms / cpu ms / max delay ms): ${windows.map((w) => `${w[1]}/${w[2].toFixed(0)}/${w[4].toFixed(0)}`).join(' ')}`);
 			}
