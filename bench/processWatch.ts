@@ -27,6 +27,19 @@ function find(cwd: string, word: string): number | undefined {
 	return undefined;
 }
 
+/** The figures of a running process now (throws when it is gone). */
+export function processFigures(pid: number): ProcessFigures {
+	const figures: ProcessFigures = {};
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+	const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+	if (hwm) figures.peakRssBytes = Number(hwm[1]) * 1024;
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	// utime and stime, fields 14 and 15 of /proc/<pid>/stat (11 and 12 after the name).
+	figures.cpuMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+	return figures;
+}
+
 /** Starts sampling every `everyMs`; `stop()` returns the last figures seen. */
 export function watchProcess(cwd: string, word: string, everyMs = 50): { stop(): ProcessFigures } {
 	const figures: ProcessFigures = {};
@@ -35,13 +48,7 @@ export function watchProcess(cwd: string, word: string, everyMs = 50): { stop():
 		try {
 			pid ??= find(cwd, word);
 			if (pid === undefined) return;
-			const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-			const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
-			if (hwm) figures.peakRssBytes = Number(hwm[1]) * 1024;
-			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			// utime and stime, fields 14 and 15 of /proc/<pid>/stat (11 and 12 after the name).
-			figures.cpuMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+			Object.assign(figures, processFigures(pid));
 		} catch {
 			// Ended between two samples: the last figures stand.
 		}
