@@ -321,7 +321,9 @@ async function benchBurstVersion(install: N8nInstall, tarball: { tarball: string
 		result.jwksFetches = reads.jwks - activation.jwks;
 		result.keyLookups = reads.keys - activation.keys;
 		say(`n8n ${install.version}: while deliveries arrived, the key set was fetched ${result.jwksFetches} times and the signing key read ${result.keyLookups} times`);
-		if (result.jwksFetches !== 1 || result.keyLookups !== 1) result.problems.push(`n8n ${install.version}: the key set was fetched ${result.jwksFetches} times and the signing key read ${result.keyLookups} times, expected once each`);
+		const jwks = result.activationJwks + result.jwksFetches;
+		const keys = result.activationKeyLookups + result.keyLookups;
+		if (jwks !== 1 || keys !== 1) result.problems.push(`n8n ${install.version}: the key set was fetched ${jwks} times and the signing key read ${keys} times in all, expected once each`);
 	} catch (error) {
 		result.problems.push(`n8n ${install.version}: ${(error as Error).stack ?? String(error)}`);
 	} finally {
@@ -388,9 +390,9 @@ function goals(results: VersionResult[], options: BurstOptions): Goal[] {
 		});
 		list.push({
 			version: result.version,
-			text: 'The key set (JWKS) fetched once, the signing key read once (GET /api/key/{id})',
-			measured: `${result.jwksFetches} and ${result.keyLookups} while deliveries arrived (${result.activationJwks} and ${result.activationKeyLookups} at activation)`,
-			met: result.jwksFetches === 1 && result.keyLookups === 1,
+			text: 'The key set (JWKS) fetched once, the signing key read once (GET /api/key/{id}), per n8n process',
+			measured: `${result.activationJwks} and ${result.activationKeyLookups} at activation, ${result.jwksFetches} and ${result.keyLookups} while deliveries arrived`,
+			met: result.activationJwks + result.jwksFetches === 1 && result.activationKeyLookups + result.keyLookups === 1,
 		});
 	}
 	return list;
