@@ -105,11 +105,39 @@ export interface KeySources {
 	publicKey: (kid: string) => Promise<KeyObject | undefined>;
 }
 
+/** How long a trigger's server (Base URL, tenant) read from its credential is used without reading it again. */
+const SERVER_MS = 1000;
+const MAX_SERVERS = 1000;
+/**
+ * The server each trigger's credential names, per workflow, node and credential: reading the
+ * credential decrypts it in n8n (a database read and more, about 10 ms of n8n's CPU in 2.x), which
+ * a burst of signed deliveries would otherwise pay once each. Holds no secret (not the API key).
+ */
+const servers = new Map<string, { credential: Promise<Credential>; until: number }>();
+
+function cachedServer(context: IHookFunctions | IWebhookFunctions): Promise<Credential> {
+	const credentialId = context.getNode().credentials?.fusionAuthApi?.id;
+	if (typeof credentialId !== 'string' || credentialId === '') return readCredential(context);
+	const key = `${String(context.getWorkflow().id)} ${context.getNode().name} ${credentialId}`;
+	const now = Date.now();
+	const known = servers.get(key);
+	if (known !== undefined && now < known.until) return known.credential;
+	servers.delete(key);
+	if (servers.size >= MAX_SERVERS) servers.delete(servers.keys().next().value as string);
+	const credential = readCredential(context);
+	servers.set(key, { credential, until: now + SERVER_MS });
+	// A read that failed is not kept: the next delivery reads again (and says why).
+	credential.catch(() => {
+		if (servers.get(key)?.credential === credential) servers.delete(key);
+	});
+	return credential;
+}
+
 /** Where a signature check gets its keys: cached per server (and key), read through `context` when not known. */
 export function keySources(context: IHookFunctions | IWebhookFunctions, keyId: string): KeySources {
 	// Read only when asked: a delivery without a well-formed token costs n8n no credential read.
 	let credential: Promise<Credential> | undefined;
-	const server = async () => await (credential ??= readCredential(context));
+	const server = async () => await (credential ??= cachedServer(context));
 	return {
 		signingKid: async () => {
 			const { baseUrl, tenantId } = await server();

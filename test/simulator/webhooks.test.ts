@@ -273,7 +273,7 @@ describe('event delivery', () => {
 	);
 
 	test('a prepared delivery is what FusionAuth would send (headers, signature over the body, a new event id each time) and is not sent', async () => {
-		const key = (await client.generateKey(null as unknown as string, { key: { algorithm: 'RS256', name: 'prepared' } })).response.key;
+		const key = (await client.generateKey(null as unknown as string, { key: { algorithm: 'RS256' as never, name: 'prepared' } })).response.key;
 		const id = await webhook({ headers: { 'X-N8n-Webhook-Secret': 'shh' }, signatureConfiguration: { enabled: true, signingKeyId: key?.id } });
 		const fields = { method: { id: '2KSZ', method: 'authenticator' }, user: { id: alice.id } };
 		const first = await sim.webhooks.prepareDelivery(id, 'user.two-factor.method.add', fields);

@@ -353,6 +353,29 @@ describe('signature: a burst of deliveries does not wait on FusionAuth', () => {
 		expect(paths()).toHaveLength(2);
 	});
 
+	test('50 signed deliveries at once read the credential once, not once each', async () => {
+		const state = signatureTrigger(jwks.baseUrl());
+		const raws = Array.from({ length: 50 }, (_, index) => methodRemoved(`e0a6d1f4-1111-4d4f-9a3a-0000000001${String(index).padStart(2, '0')}`));
+		const tokens = await Promise.all(raws.map(async (raw) => await signed(raw, rsa.privateKey, 'RS256', 'rsa-1')));
+		const answers = await Promise.all(raws.map(async (raw, index) => await deliver(node, state, { headers: { 'X-FusionAuth-Signature-JWT': tokens[index] }, raw })));
+		expect(answers.filter((answer) => startedItems(answer)?.length === 1)).toHaveLength(50);
+		expect(state.credentialReads).toBe(1);
+	});
+
+	test('a changed credential (another server) is read within a second', async () => {
+		const state = signatureTrigger(jwks.baseUrl());
+		const delivery = async (id: string) => {
+			const raw = methodRemoved(id);
+			return await deliver(node, state, { headers: { 'X-FusionAuth-Signature-JWT': await signed(raw, rsa.privateKey, 'RS256', 'rsa-1') }, raw });
+		};
+		expect(startedItems(await delivery('e0a6d1f4-1111-4d4f-9a3a-0000000000f1'))).toHaveLength(1);
+		const moved = jwks.baseUrl();
+		state.credential = { ...state.credential, baseUrl: moved };
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		expect(startedItems(await delivery('e0a6d1f4-1111-4d4f-9a3a-0000000000f2'))).toHaveLength(1);
+		expect(state.sent.filter((request) => request.url.startsWith(moved))).toHaveLength(2);
+	});
+
 	test('activation with a shared secret, or an HMAC key, fetches no key set', async () => {
 		const hmac = signatureTrigger(jwks.baseUrl(), HMAC_SECRET);
 		await methods().checkExists.call(hookContext(hmac, 'https://n8n.example.com/webhook/x/webhook'));
