@@ -10,8 +10,8 @@
  * receivers take turns run by run, so a change in the machine's load hits all alike. Bodies and
  * signatures are made before the timed window (signing is FusionAuth's work, not n8n's). Checked
  * after each run, and the bench fails when broken: every answer 200, exactly one execution per
- * delivery; after each trigger run, the last `replays` deliveries sent again (still among the
- * event ids the trigger remembers) are answered as repeats and run nothing; the key set and the
+ * delivery; after each trigger run, the last `replays` deliveries answered sent again (still among
+ * the event ids the trigger remembers) are answered as repeats and run nothing; the key set and the
  * signing key are read from FusionAuth once per n8n process.
  */
 import { Agent, request } from 'node:http';
@@ -405,7 +405,7 @@ export function burstReport(results: VersionResult[], options: BurstOptions, con
 		'',
 		`Written by \`${context.command}\` (${new Date().toISOString()}), in ${fixed(context.seconds / 60, 1)} minutes. Load (uptime) before: ${context.uptimeBefore}; after: ${context.uptimeAfter}.`,
 		'',
-		`One \`n8n start\` per version (SQLite, one owner) with three active workflows, each a receiver alone; the triggers registered their webhooks in the simulator acting as FusionAuth. A run: ${fixed(deliveries, 0)} deliveries of \`${EVENT}\` as FusionAuth sends them (a new event id each; the Webhook node gets the same bodies), ${options.concurrency} in flight at once over keep-alive connections, bodies and signatures made before the run; the receivers take turns run by run. Deliveries/s: ${fixed(deliveries, 0)} / the time from the first send to the last answer. Answer: from a delivery's send to the end of its answer. Executions: new ones n8n lists for the workflow once recorded. CPU: the n8n process's user+system time per delivery from the first send to the last answer (and until the executions were recorded). Peak memory: its VmHWM after the run. Replays: after each trigger run, its last ${options.replays} deliveries answered are sent again (${options.concurrency} at once). Median (min-max) of ${options.runs} runs; load average (1 min) before each run in the last column.`,
+		`One \`n8n start\` per version (SQLite, one owner) with three active workflows, each a receiver alone; the triggers registered their webhooks in the simulator acting as FusionAuth. A run: ${fixed(deliveries, 0)} deliveries of \`${EVENT}\` as FusionAuth sends them (a new event id each; the Webhook node gets the same bodies), ${options.concurrency} in flight at once over keep-alive connections, bodies and signatures made before the run; the receivers take turns run by run. Deliveries/s: ${fixed(deliveries, 0)} / the time from the first send to the last answer. Answer: from a delivery's send to the end of its answer. Executions: new ones n8n lists for the workflow once recorded. CPU: the n8n process's user+system time per delivery from the first send to the last answer (and until the executions were recorded). Peak memory: its VmHWM after the run. Replays: after each trigger run, its last ${options.replays} deliveries answered are sent again (${options.concurrency} at once): the trigger remembers the last 200 event ids in the order it verified them, which with ${options.concurrency} in flight may differ from the order of the answers by about as many, so the last ${options.replays} answered are surely among them. Median (min-max) of ${options.runs} runs; load average (1 min) before each run in the last column.`,
 		'',
 	];
 	for (const result of results) {
