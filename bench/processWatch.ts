@@ -46,6 +46,19 @@ function find(cwd: string, word: string): number | undefined {
 	return undefined;
 }
 
+/** The figures of a running process now (throws when it is gone). */
+export function processFigures(pid: number): Omit<ProcessFigures, 'samples'> {
+	const figures: Omit<ProcessFigures, 'samples'> = {};
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+	const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+	if (hwm) figures.peakRssBytes = Number(hwm[1]) * 1024;
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	// utime and stime, fields 14 and 15 of /proc/<pid>/stat (11 and 12 after the name).
+	figures.cpuMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+	return figures;
+}
+
 /** Starts sampling every `everyMs`; `stop()` returns the last figures seen. */
 export function watchProcess(cwd: string, word: string, everyMs = 50): { stop(): ProcessFigures } {
 	const figures: ProcessFigures = { samples: [] };
@@ -54,14 +67,9 @@ export function watchProcess(cwd: string, word: string, everyMs = 50): { stop():
 		try {
 			pid ??= find(cwd, word);
 			if (pid === undefined) return;
-			const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-			const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
-			if (hwm) figures.peakRssBytes = Number(hwm[1]) * 1024;
-			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			// utime and stime, fields 14 and 15 of /proc/<pid>/stat (11 and 12 after the name).
-			figures.cpuMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-			figures.samples.push({ at: Date.now(), cpuMs: figures.cpuMs });
+			const now = processFigures(pid);
+			Object.assign(figures, now);
+			if (now.cpuMs !== undefined) figures.samples.push({ at: Date.now(), cpuMs: now.cpuMs });
 		} catch {
 			// Ended between two samples: the last figures stand.
 		}

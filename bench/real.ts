@@ -14,8 +14,12 @@
  * Coverage on both search engines' paths, a reminder campaign in batches (Get Many, Continue From
  * Last Run) over three executions, and Get Many's Return All over --users users for comparison.
  *
- * Flags: --part all|throughput|scale (all), --items N (2000), --users N (50000), --population N
- * (1000000), --batch N (1000), --runs N (3), --versions 1.123.81,2.41.1, --out FILE (bench/results.md).
+ * The burst part (`--part burst`, bench/burst.ts) measures the trigger in `n8n start` against n8n's
+ * Webhook node under a burst of deliveries.
+ *
+ * Flags: --part all|throughput|scale|burst (all), --items N (2000), --users N (50000), --population N
+ * (1000000), --batch N (1000), --runs N (3), --deliveries N (2000), --in-flight N (50), --replays N
+ * (150: the 200 event ids the trigger remembers less those in flight), --versions 1.123.81,2.41.1, --out FILE (bench/results.md).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import os from 'os';
@@ -29,8 +33,10 @@ import { pack } from '../test/e2e/pack';
 import type { ProcessFigures } from './processWatch';
 import { cpuBetween, watchProcess } from './processWatch';
 import type { ServerStats } from './server';
+import { benchBurst, BURST_HEADING, burstReport } from './burst';
 import type { BenchServer } from './serverClient';
 import { startServer } from './serverClient';
+import { fixed, mb, median, spread } from './figures';
 import { PACED_BATCHING } from './shared';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -56,6 +62,15 @@ const CAMPAIGN_EXECUTIONS = 3;
 const VERSIONS = flag('versions', TARGETS.map((target) => target.version).join(',')).split(',');
 const OUT = path.resolve(REPO, flag('out', 'bench/results.md'));
 const LATENCIES = [0, 20];
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { REMEMBERED_EVENTS } = require(path.join(REPO, 'dist/nodes/FusionAuthTwoFactorTrigger/receive.js')) as { REMEMBERED_EVENTS: number };
+const IN_FLIGHT = Number(flag('in-flight', '50'));
+/**
+ * The trigger remembers the last REMEMBERED_EVENTS event ids in the order it verified them, which
+ * under IN_FLIGHT deliveries at once differs a little from the order of the answers: the replays
+ * are the last answered but IN_FLIGHT, all surely still remembered.
+ */
+const BURST = { deliveries: Number(flag('deliveries', '2000')), concurrency: IN_FLIGHT, replays: Number(flag('replays', String(REMEMBERED_EVENTS - IN_FLIGHT))) };
 
 type RunnerId = 'node1' | 'nodeDefault' | 'node500' | 'http' | 'httpCredential' | 'httpPaced';
 
@@ -469,24 +484,6 @@ function describeRun(measurement: Measurement): string {
 	return `${fixed(perSecond(measurement), 0)} items/s (${measurement.itemsOut} items in ${measurement.executionMs} ms), ${measurement.stats.requests} requests, ${measurement.stats.maxInFlight} in flight (the first ${Math.min(500, measurement.stats.requests)} arrived over ${fixed(measurement.stats.firstWaveMs ?? NaN, 0)} ms), CPU in the node ${fixed((measurement.nodeCpuMs ?? NaN) / Math.max(1, measurement.itemsOut), 2)} ms per item, peak ${mb(measurement.process.peakRssBytes)} MB`;
 }
 
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function fixed(value: number, digits: number): string {
-	return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
-function mb(bytes: number | undefined): string {
-	return bytes === undefined ? 'n/a' : fixed(bytes / 1024 / 1024, 0);
-}
-
-function spread(values: number[], digits: number, format = (value: number) => fixed(value, digits)): string {
-	if (values.length === 0) return 'n/a';
-	return `${format(median(values))} (${format(Math.min(...values))}-${format(Math.max(...values))})`;
-}
 
 function find(rows: Row[], version: string, id: RunnerId, latencyMs: number): Row | undefined {
 	return rows.find((row) => row.version === version && typeof row.runner === 'object' && row.runner.id === id && row.latencyMs === latencyMs);
@@ -681,11 +678,9 @@ async function main(): Promise<void> {
 	const tarball = await pack(REPO);
 	const directory = await startServer(['directory', String(USERS)]);
 	const versions = installs.map((install) => install.version);
-	// The file keeps the part not run this time: `--part scale` leaves the throughput figures.
-	const previous = existsSync(OUT) ? readFileSync(OUT, 'utf8') : '';
-	const headingAt = previous.indexOf(`\n${SCALE_HEADING}\n`);
-	let throughputText = headingAt >= 0 ? previous.slice(0, headingAt + 1) : previous;
-	let scaleText = headingAt >= 0 ? previous.slice(headingAt + 1) : '';
+	// The file keeps the parts not run this time: `--part scale` leaves the throughput and burst figures.
+	let [throughputText, scaleText, burstText] = sections(existsSync(OUT) ? readFileSync(OUT, 'utf8') : '');
+	let burstProblems: string[] = [];
 	try {
 		if (PART === 'all' || PART === 'throughput') {
 			const api = await startServer(['api']);
@@ -711,14 +706,40 @@ async function main(): Promise<void> {
 			}
 			scaleText = scaleReport(rows, versions, { command, uptimeBefore: scaleUptime, uptimeAfter: await uptime(), seconds: (Date.now() - scaleStarted) / 1000 });
 		}
+		if (PART === 'all' || PART === 'burst') {
+			const burstStarted = Date.now();
+			const burstUptime = await uptime();
+			const options = { ...BURST, runs: RUNS, logDir: path.join(REPO, '.tmp', 'bench'), say };
+			const { results, problems } = await benchBurst(installs, tarball, options);
+			burstProblems = problems;
+			burstText = burstReport(results, options, { command, uptimeBefore: burstUptime, uptimeAfter: await uptime(), seconds: (Date.now() - burstStarted) / 1000 });
+		}
 	} finally {
 		directory.close();
 		rmSync(path.dirname(tarball.tarball), { recursive: true, force: true });
 	}
-	const text = `${throughputText.trimEnd()}\n\n${scaleText.trim()}\n`;
+	const text = `${[throughputText, scaleText, burstText].map((part) => part.trim()).filter(Boolean).join('\n\n')}\n`;
 	writeFileSync(OUT, text);
 	console.log(`\n${text}`);
 	say(`written to ${path.relative(REPO, OUT)}`);
+	if (burstProblems.length) {
+		// Figures of a broken trigger are no figures: the bench fails, with what broke.
+		throw new Error(`the burst part found ${burstProblems.length} problem(s):\n${burstProblems.join('\n')}`);
+	}
+}
+
+/** The file's throughput, scale and burst sections, each empty when absent. */
+function sections(text: string): [string, string, string] {
+	const at = (heading: string) => {
+		const index = text.indexOf(`\n${heading}\n`);
+		return index >= 0 ? index + 1 : -1;
+	};
+	const scaleAt = at(SCALE_HEADING);
+	const burstAt = at(BURST_HEADING);
+	const starts = [scaleAt, burstAt].filter((index) => index >= 0);
+	const throughputEnd = starts.length ? Math.min(...starts) : text.length;
+	const cut = (start: number) => (start < 0 ? '' : text.slice(start, [scaleAt, burstAt, text.length].filter((index) => index > start).reduce((a, b) => Math.min(a, b))));
+	return [text.slice(0, throughputEnd), cut(scaleAt), cut(burstAt)];
 }
 
 main().catch((error: Error) => {

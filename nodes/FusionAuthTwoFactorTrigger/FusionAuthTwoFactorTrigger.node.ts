@@ -5,6 +5,7 @@ import { fusionAuthApiTest } from '../shared/credentialTest';
 import { triggerProperties } from './description';
 import { receive } from './receive';
 import { checkExists, create, remove } from './registration';
+import { readSigningKeysAhead } from './signingKey';
 
 export class FusionAuthTwoFactorTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -37,6 +38,8 @@ export class FusionAuthTwoFactorTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
+				// n8n checks first on every activation: the signing keys are read here, before deliveries come.
+				await readSigningKeysAhead(this);
 				return await checkExists.call(this);
 			},
 			async create(this: IHookFunctions): Promise<boolean> {

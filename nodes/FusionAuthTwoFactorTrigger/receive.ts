@@ -8,13 +8,10 @@
 import { createHash } from 'node:crypto';
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { fetchJwks, readCredential } from './api';
-import type { Credential } from './api';
 import { eventItem, normalizeEventType } from './events';
-import { publicKeys } from './publicKeys';
 import { registeredSecrets } from './registration';
 import type { RegistrationData } from './registration';
-import { keyIdProblem, lookUpSigningKid, signingKids } from './signingKey';
+import { keyIdProblem, keySources } from './signingKey';
 import { own, quoted, verifyBasicAuth, verifySharedSecret, verifySignature } from './verification';
 import type { Verdict } from './verification';
 
@@ -68,21 +65,7 @@ async function verifyDelivery(context: IWebhookFunctions, rawBody: Buffer | unde
 			const keyId = String(context.getNodeParameter('signingKeyId', '')).trim();
 			const problem = keyIdProblem(keyId);
 			if (problem !== undefined) return { ok: false, reason: problem };
-			// Read only for a well-formed token: a delivery without one costs n8n no credential read.
-			let credential: Promise<Credential> | undefined;
-			const server = async () => await (credential ??= readCredential(context));
-			return await verifySignature(headers, rawBody, {
-				hmacSecret,
-				now: Math.floor(Date.now() / 1000),
-				signingKid: async () => {
-					const { baseUrl, tenantId } = await server();
-					return await signingKids.get(`${baseUrl} ${tenantId} ${keyId.toLowerCase()}`, async () => await lookUpSigningKid(context, await server(), keyId));
-				},
-				publicKey: async (kid) => {
-					const { baseUrl, tenantId } = await server();
-					return await publicKeys.get(`${baseUrl} ${tenantId}`, kid, async () => await fetchJwks(context, await server()));
-				},
-			});
+			return await verifySignature(headers, rawBody, { hmacSecret, now: Math.floor(Date.now() / 1000), ...keySources(context, keyId) });
 		}
 		default: {
 			if (context.getNodeParameter('registration', 'automatic') === 'manual') {

@@ -91,8 +91,11 @@ const ASYMMETRIC_ALGORITHMS = new Map<string, AsymmetricAlgorithm>([
 const CLOCK_SKEW_SECONDS = 60;
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
-/** The `kid` of the webhook's signing key, or why it is not known. */
-export type SigningKid = { kid: string } | { problem: string };
+/**
+ * The `kid` of the webhook's signing key, or why it is not known; `noAnswer` when FusionAuth gave
+ * none (unreachable, too slow), which says nothing about the key.
+ */
+export type SigningKid = { kid: string } | { problem: string; noAnswer?: boolean };
 
 export interface SignatureOptions {
 	/** With an HMAC signing key: its secret. Then only HS256/384/512 signatures are accepted. */

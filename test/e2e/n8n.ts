@@ -260,6 +260,8 @@ export class N8nInstance {
 /** An `n8n start` running in the background on 127.0.0.1. */
 export interface RunningN8n {
 	url: string;
+	/** The process id of `n8n start` (for its figures in /proc). */
+	pid: number | undefined;
 	/** Everything it printed so far. */
 	output(): string;
 	stop(): Promise<void>;
@@ -312,7 +314,7 @@ export async function startN8n(instance: N8nInstance, readyWithinMs = 120_000): 
 		}
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
-	return { url, output: () => printed, stop };
+	return { url, pid: child.pid, output: () => printed, stop };
 }
 
 /** A process of `n8n` started by `N8nInstance.start` (queue-mode main and workers). */

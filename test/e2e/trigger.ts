@@ -20,8 +20,8 @@ export const TRIGGER_EXAMPLE = 'mfa-removed-alert.json';
 export const TRIGGER_WORKFLOW_ID = 'faE2eTrigger0001';
 /** The second copy verifies signatures (an RSA key, its public key from the JWKS). */
 export const SIGNED_WORKFLOW_ID = 'faE2eTrigger0002';
-const SIGNING_KEY_ID = '6b1f0c9e-2d4a-4c8b-9e3f-7a5d1c2b4e01';
-const TRIGGER_NODE = 'n8n-nodes-fusionauth.fusionAuthTwoFactorTrigger';
+export const SIGNING_KEY_ID = '6b1f0c9e-2d4a-4c8b-9e3f-7a5d1c2b4e01';
+export const TRIGGER_NODE = 'n8n-nodes-fusionauth.fusionAuthTwoFactorTrigger';
 const BROWSER_ID = 'n8n-nodes-fusionauth-e2e';
 const OWNER = { email: 'owner@example.com', firstName: 'E2e', lastName: 'Owner', password: 'E2e-owner-Passw0rd' };
 
@@ -32,7 +32,7 @@ export interface TriggerOutcome {
 	ms?: number;
 }
 
-class Failure extends Error {}
+export class Failure extends Error {}
 
 /**
  * The example as the e2e imports it: also listening to added methods and enabling them in the
@@ -53,7 +53,8 @@ export function triggerWorkflows(examples: string): WorkflowJson[] {
 	];
 }
 
-class Rest {
+/** n8n's REST API as the editor calls it, with the owner's session cookie once logged in. */
+export class Rest {
 	private cookie = '';
 
 	constructor(private readonly base: string) {}
@@ -90,7 +91,7 @@ class Rest {
 	}
 }
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, withinMs = 30_000): Promise<T> {
+export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, withinMs = 30_000): Promise<T> {
 	const deadline = Date.now() + withinMs;
 	for (;;) {
 		const value = await probe();
@@ -100,12 +101,25 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
 	}
 }
 
+/** The owner set up through n8n's REST API, as the first visit to the editor does; the session is kept in `rest`. */
+export async function setUpOwner(rest: Rest): Promise<void> {
+	const owner = await rest.ok('POST', '/owner/setup', OWNER);
+	if (owner.email !== OWNER.email) throw new Failure(`POST /rest/owner/setup did not set up the owner: ${JSON.stringify(owner).slice(0, 300)}`);
+}
+
+/** Activates a workflow as the editor does (its current version). */
+export async function activate(rest: Rest, workflowId: string): Promise<void> {
+	const workflow = await rest.ok('GET', `/workflows/${workflowId}`);
+	await rest.ok('POST', `/workflows/${workflowId}/activate`, { versionId: workflow.versionId });
+}
+
 /** Text of a mail body, quoted-printable soft line breaks undone. */
 function mailText(body: string): string {
 	return body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
-async function executionCount(rest: Rest, workflowId = TRIGGER_WORKFLOW_ID): Promise<number | undefined> {
+/** The executions n8n lists for a workflow. */
+export async function executionCount(rest: Rest, workflowId = TRIGGER_WORKFLOW_ID): Promise<number | undefined> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 	const { status, json } = await rest.call('GET', `/executions?filter=${filter}`);
 	const data = (json.data ?? {}) as { count?: number; results?: unknown[] };
@@ -150,10 +164,8 @@ export async function runTriggerScenarios(n8n: N8nInstance, sim: Simulator, smtp
 			smtp.clear();
 			running = await startN8n(n8n);
 			rest = new Rest(running.url);
-			const owner = await rest.ok('POST', '/owner/setup', OWNER);
-			if (owner.email !== OWNER.email) throw new Failure(`POST /rest/owner/setup did not set up the owner: ${JSON.stringify(owner).slice(0, 300)}`);
-			const workflow = await rest.ok('GET', `/workflows/${TRIGGER_WORKFLOW_ID}`);
-			await rest.ok('POST', `/workflows/${TRIGGER_WORKFLOW_ID}/activate`, { versionId: workflow.versionId });
+			await setUpOwner(rest);
+			await activate(rest, TRIGGER_WORKFLOW_ID);
 			// n8n 2.x publishes through an outbox: the trigger's webhook is created shortly after the answer.
 			const webhooks = await until('the trigger to register its webhook', () => (sim.webhooks.list().length > 0 ? sim.webhooks.list() : undefined));
 			await new Promise((resolve) => setTimeout(resolve, 500));
@@ -210,8 +222,7 @@ export async function runTriggerScenarios(n8n: N8nInstance, sim: Simulator, smtp
 		}),
 		record('trigger: signed deliveries (RSA key, public key from the JWKS) run the workflow; tampered ones and a JWT with alg "constructor" get 401 and store no execution, a replayed one starts nothing', async () => {
 			sim.webhooks.generateKey('RS256', { id: SIGNING_KEY_ID });
-			const workflow = await (rest as Rest).ok('GET', `/workflows/${SIGNED_WORKFLOW_ID}`);
-			await (rest as Rest).ok('POST', `/workflows/${SIGNED_WORKFLOW_ID}/activate`, { versionId: workflow.versionId });
+			await activate(rest as Rest, SIGNED_WORKFLOW_ID);
 			const signedHook = await until('the signed trigger to register its webhook', () =>
 				sim.webhooks.list().find((webhook) => (webhook.signatureConfiguration as { signingKeyId?: string } | undefined)?.signingKeyId === SIGNING_KEY_ID),
 			);

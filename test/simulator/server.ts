@@ -38,7 +38,7 @@ import { webAuthnRoutes } from './webauthn';
 
 export * from './demo';
 export * from './types';
-export type { DeliveryAttempt, KeyAlgorithm, SimKey, SimulatorWebhooks } from './webhooks';
+export type { DeliveryAttempt, KeyAlgorithm, PreparedDelivery, SimKey, SimulatorWebhooks } from './webhooks';
 export type { ApplicationSeed, Plan, SimulatorTenants } from './tenants';
 export { DEFAULT_TENANT_MFA, FUSIONAUTH_APP_ID } from './tenants';
 

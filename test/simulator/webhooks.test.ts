@@ -272,6 +272,25 @@ describe('event delivery', () => {
 		},
 	);
 
+	test('a prepared delivery is what FusionAuth would send (headers, signature over the body, a new event id each time) and is not sent', async () => {
+		const key = (await client.generateKey(null as unknown as string, { key: { algorithm: 'RS256' as never, name: 'prepared' } })).response.key;
+		const id = await webhook({ headers: { 'X-N8n-Webhook-Secret': 'shh' }, signatureConfiguration: { enabled: true, signingKeyId: key?.id } });
+		const fields = { method: { id: '2KSZ', method: 'authenticator' }, user: { id: alice.id } };
+		const first = await sim.webhooks.prepareDelivery(id, 'user.two-factor.method.add', fields);
+		const second = await sim.webhooks.prepareDelivery(id, 'user.two-factor.method.add', fields);
+		expect(first.url).toBe(`${receiver.url}/n8n`);
+		const event = (JSON.parse(first.body) as { event: Record<string, unknown> }).event;
+		expect(event).toMatchObject({ ...fields, id: first.eventId, type: 'user.two-factor.method.add', tenantId: sim.tenantId });
+		expect(second.eventId).not.toBe(first.eventId);
+		expect(first.headers).toMatchObject({ 'Content-Type': 'application/json', 'X-N8n-Webhook-Secret': 'shh' });
+		const jwks = createLocalJWKSet({ keys: (await client.retrieveJsonWebKeySet()).response.keys as never });
+		const verified = await jwtVerify(first.headers['X-FusionAuth-Signature-JWT'], jwks, { algorithms: ['RS256'] });
+		expect(verified.payload).toEqual({ request_body_sha256: createHash('sha256').update(first.body).digest('base64') });
+		await sim.webhooks.idle();
+		expect(receiver.requests).toHaveLength(0);
+		expect(sim.webhooks.deliveries).toHaveLength(0);
+	});
+
 	test('a webhook with basic auth sends it', async () => {
 		sim.webhooks.enableEvents(['user.two-factor.method.remove']);
 		await webhook({ httpAuthenticationUsername: 'fa', httpAuthenticationPassword: 'pw' });

@@ -57,6 +57,14 @@ export interface DeliveryAttempt {
 	time: number;
 }
 
+/** A delivery as FusionAuth would POST it, not sent. */
+export interface PreparedDelivery {
+	url: string;
+	eventId: string;
+	headers: Record<string, string>;
+	body: string;
+}
+
 export type KeyAlgorithm = 'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'ES256' | 'ES384' | 'ES512' | 'Ed25519';
 
 export interface SimKey {
@@ -83,6 +91,11 @@ export interface SimulatorWebhooks {
 	generateKey(algorithm: KeyAlgorithm, options?: { id?: string; name?: string; kid?: string }): SimKey;
 	/** Sends an event as FusionAuth would (to every webhook that should get it). */
 	emit(tenantId: string, type: string, fields: Record<string, unknown>): void;
+	/**
+	 * The request FusionAuth would send one webhook for an event (a new event id each call), signed
+	 * as that webhook says, but not sent: for load tests that time the sending themselves.
+	 */
+	prepareDelivery(webhookId: string, type: string, fields: Record<string, unknown>, tenantId?: string): Promise<PreparedDelivery>;
 	/** Resolves when no delivery is under way or waiting for a retry. */
 	idle(): Promise<void>;
 }
@@ -317,11 +330,15 @@ export class WebhookFeature implements SimulatorWebhooks {
 
 	// --- delivery -----------------------------------------------------------------------------
 
-	emit(tenantId: string, type: string, fields: Record<string, unknown>): void {
+	private event(tenantId: string, type: string, fields: Record<string, unknown>): Record<string, unknown> {
 		const wireType = type === 'user.two-factor.failed-attempt' ? (this.options.failedAttemptType ?? type) : type;
+		return { ...fields, createInstant: this.options.now(), id: randomUUID(), tenantId, type: wireType };
+	}
+
+	emit(tenantId: string, type: string, fields: Record<string, unknown>): void {
 		const setting = (this.options.tenantEvents.events(tenantId) as Record<string, { enabled?: boolean }> | undefined)?.[type];
 		if (setting?.enabled !== true) return;
-		const event = { ...fields, createInstant: this.options.now(), id: randomUUID(), tenantId, type: wireType };
+		const event = this.event(tenantId, type, fields);
 		for (const webhook of this.webhooks.values()) {
 			const covers = webhook.global === true || (Array.isArray(webhook.tenantIds) && webhook.tenantIds.map((id) => String(id).toLowerCase()).includes(tenantId));
 			if (!covers || (webhook.eventsEnabled as Record<string, boolean> | undefined)?.[type] !== true) continue;
@@ -344,7 +361,8 @@ export class WebhookFeature implements SimulatorWebhooks {
 			.sign(signingKey);
 	}
 
-	private async deliver(webhook: Record<string, unknown>, event: Record<string, unknown>, generation: number): Promise<void> {
+	/** The body and headers of a delivery of `event` to `webhook`. */
+	private async request(webhook: Record<string, unknown>, event: Record<string, unknown>): Promise<{ raw: string; headers: Record<string, string> }> {
 		const raw = JSON.stringify({ event });
 		const headers: Record<string, string> = { 'Content-Type': 'application/json' };
 		for (const [name, value] of Object.entries(isObject(webhook.headers) ? webhook.headers : {})) headers[name] = String(value);
@@ -353,6 +371,19 @@ export class WebhookFeature implements SimulatorWebhooks {
 		}
 		const signature = await this.signature(webhook, raw);
 		if (signature !== undefined) headers['X-FusionAuth-Signature-JWT'] = signature;
+		return { raw, headers };
+	}
+
+	async prepareDelivery(webhookId: string, type: string, fields: Record<string, unknown>, tenantId = this.options.tenants[0]): Promise<PreparedDelivery> {
+		const webhook = this.webhooks.get(webhookId.toLowerCase());
+		if (webhook === undefined) throw new Error(`No webhook ${webhookId}`);
+		const event = this.event(tenantId, type, fields);
+		const { raw, headers } = await this.request(webhook, event);
+		return { url: String(webhook.url), eventId: String(event.id), headers, body: raw };
+	}
+
+	private async deliver(webhook: Record<string, unknown>, event: Record<string, unknown>, generation: number): Promise<void> {
+		const { raw, headers } = await this.request(webhook, event);
 		const timeout = Number(webhook.connectTimeout ?? 1000) + Number(webhook.readTimeout ?? 2000);
 		for (let attempt = 1; attempt <= 1 + RETRIES; attempt++) {
 			if (generation !== this.generation) return;

@@ -52,12 +52,14 @@ export interface Shared {
 	sent: SentRequest[];
 	/** Unique per trigger: the node keeps recent event ids per workflow in its process. */
 	workflowId: string;
+	/** How often the node asked n8n for its credential (getCredentials). */
+	credentialReads: number;
 }
 
 let workflows = 0;
 
 export function shared(parameters: IDataObject, credential: ICredentialDataDecryptedObject, staticData: IDataObject = {}): Shared {
-	return { parameters, credential, staticData, logs: [], sent: [], workflowId: `wf-test-${++workflows}` };
+	return { parameters, credential, staticData, logs: [], sent: [], workflowId: `wf-test-${++workflows}`, credentialReads: 0 };
 }
 
 /**
@@ -130,7 +132,10 @@ function helpers(state: Shared) {
 function common(state: Shared) {
 	return {
 		getNodeParameter: (name: string, fallback?: unknown) => (name in state.parameters ? state.parameters[name] : fallback),
-		getCredentials: async () => state.credential,
+		getCredentials: async () => {
+			state.credentialReads++;
+			return state.credential;
+		},
 		getWorkflowStaticData: () => state.staticData,
 		getNode: () => triggerNodeInstance(),
 		getWorkflow: () => ({ id: state.workflowId, name: 'Trigger test', active: true }),

@@ -5,13 +5,14 @@
 import { createHash, createHmac, sign as cryptoSign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { JWK, KeyLike } from 'jose';
 import type { IDataObject } from 'n8n-workflow';
 
-import { deliver, shared, startedItems, triggerNode } from './context';
+import { deliver, hookContext, shared, startedItems, triggerNode } from './context';
 import type { Shared } from './context';
 
 const node = triggerNode();
@@ -74,12 +75,15 @@ const keyIdOf = (kid: string): string => KEY_IDS.get(kid) as string;
  * and answering the Key API (`GET /api/key/{keyId}`) with each key's kid, as FusionAuth does.
  */
 async function jwksServer(keys: JWK[]) {
-	const state = { keys, fetches: 0, keyLookups: 0 };
+	/** holdKeyLookups: the Key API takes the request and answers nothing (a FusionAuth, or an n8n, too busy). */
+	const state = { keys, fetches: 0, keyLookups: 0, holdKeyLookups: false, held: [] as ServerResponse[] };
 	const server = createServer((request, response) => {
 		const keyId = /\/api\/key\/([^/?]+)$/.exec(request.url ?? '')?.[1];
 		if (request.url?.endsWith('/.well-known/jwks.json')) {
 			state.fetches++;
 			response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: state.keys }));
+		} else if (keyId !== undefined && request.method === 'GET' && state.holdKeyLookups) {
+			state.held.push(response);
 		} else if (keyId !== undefined && request.method === 'GET') {
 			state.keyLookups++;
 			const kid = [...KEY_IDS].find(([, id]) => id === keyId)?.[0];
@@ -332,6 +336,72 @@ describe('signature: a rotated key is fetched again', () => {
 		expect(await wave('other')).toEqual(Array(20).fill(401));
 		expect(requests('/.well-known/jwks.json')).toBe(0);
 		expect(requests('/api/key/')).toBe(1);
+	});
+});
+
+describe('signature: a burst of deliveries does not wait on FusionAuth', () => {
+	const methods = () => (node.webhookMethods as { default: { checkExists: (this: unknown) => Promise<boolean> } }).default;
+
+	test('activation reads the signing key and the key set ahead: the deliveries then ask FusionAuth nothing', async () => {
+		const state = signatureTrigger(jwks.baseUrl());
+		expect(await methods().checkExists.call(hookContext(state, 'https://n8n.example.com/webhook/x/webhook'))).toBe(true);
+		const paths = () => state.sent.map((request) => new URL(request.url).pathname.replace(/^\/p\d+/, ''));
+		expect(paths()).toEqual([`/api/key/${keyIdOf('rsa-1')}`, '/.well-known/jwks.json']);
+		const raws = ['e0a6d1f4-1111-4d4f-9a3a-0000000000d1', 'e0a6d1f4-1111-4d4f-9a3a-0000000000d2'].map((id) => methodRemoved(id));
+		const answers = await Promise.all(raws.map(async (raw) => await deliver(node, state, { headers: { 'X-FusionAuth-Signature-JWT': await signed(raw, rsa.privateKey, 'RS256', 'rsa-1') }, raw })));
+		expect(answers.map((answer) => startedItems(answer)?.length)).toEqual([1, 1]);
+		expect(paths()).toHaveLength(2);
+	});
+
+	test('50 signed deliveries at once read the credential once, not once each', async () => {
+		const state = signatureTrigger(jwks.baseUrl());
+		const raws = Array.from({ length: 50 }, (_, index) => methodRemoved(`e0a6d1f4-1111-4d4f-9a3a-0000000001${String(index).padStart(2, '0')}`));
+		const tokens = await Promise.all(raws.map(async (raw) => await signed(raw, rsa.privateKey, 'RS256', 'rsa-1')));
+		const answers = await Promise.all(raws.map(async (raw, index) => await deliver(node, state, { headers: { 'X-FusionAuth-Signature-JWT': tokens[index] }, raw })));
+		expect(answers.filter((answer) => startedItems(answer)?.length === 1)).toHaveLength(50);
+		expect(state.credentialReads).toBe(1);
+	});
+
+	test('a changed credential (another server) is read within a second', async () => {
+		const state = signatureTrigger(jwks.baseUrl());
+		const delivery = async (id: string) => {
+			const raw = methodRemoved(id);
+			return await deliver(node, state, { headers: { 'X-FusionAuth-Signature-JWT': await signed(raw, rsa.privateKey, 'RS256', 'rsa-1') }, raw });
+		};
+		expect(startedItems(await delivery('e0a6d1f4-1111-4d4f-9a3a-0000000000f1'))).toHaveLength(1);
+		const moved = jwks.baseUrl();
+		state.credential = { ...state.credential, baseUrl: moved };
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		expect(startedItems(await delivery('e0a6d1f4-1111-4d4f-9a3a-0000000000f2'))).toHaveLength(1);
+		expect(state.sent.filter((request) => request.url.startsWith(moved))).toHaveLength(2);
+	});
+
+	test('activation with a shared secret, or an HMAC key, fetches no key set', async () => {
+		const hmac = signatureTrigger(jwks.baseUrl(), HMAC_SECRET);
+		await methods().checkExists.call(hookContext(hmac, 'https://n8n.example.com/webhook/x/webhook'));
+		expect(hmac.sent.map((request) => new URL(request.url).pathname.replace(/^\/p\d+/, ''))).toEqual([`/api/key/${keyIdOf('hmac-1')}`]);
+		const secret = shared({ events: ['user.two-factor.method.remove'], registration: 'manual', verification: 'sharedSecret', sharedSecret: SHARED_SECRET }, { baseUrl: jwks.baseUrl(), apiKey: 'k', tenantId: '' });
+		await methods().checkExists.call(hookContext(secret, 'https://n8n.example.com/webhook/x/webhook'));
+		expect(secret.sent).toEqual([]);
+	});
+
+	test('a signing key lookup FusionAuth did not answer in time refuses that delivery, and the next one a second later looks it up again (not a minute later)', async () => {
+		const state = signatureTrigger(jwks.baseUrl());
+		const delivery = async (id: string) => {
+			const raw = methodRemoved(id);
+			return await deliver(node, state, { headers: { 'X-FusionAuth-Signature-JWT': await signed(raw, rsa.privateKey, 'RS256', 'rsa-1') }, raw });
+		};
+		jwks.state.holdKeyLookups = true;
+		try {
+			expect((await delivery('e0a6d1f4-1111-4d4f-9a3a-0000000000e1')).status).toBe(401);
+			expect(refusal(state)).toMatch(/could not reach FusionAuth at .* to read its signing key .* within 1.5 s/);
+		} finally {
+			jwks.state.holdKeyLookups = false;
+			for (const response of jwks.state.held.splice(0)) response.destroy();
+		}
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		expect(startedItems(await delivery('e0a6d1f4-1111-4d4f-9a3a-0000000000e2'))).toHaveLength(1);
+		expect(state.sent.filter((request) => request.url.includes('/api/key/'))).toHaveLength(2);
 	});
 });
 
