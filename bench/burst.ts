@@ -40,9 +40,13 @@ export interface BurstOptions {
 	/** Where n8n's log goes, one file per version. */
 	logDir: string;
 	say: (line: string) => void;
+	/** For experiments (bench/experiments/burstProbe.ts): n8n's further settings, the receivers measured, and calls around each run's sends. */
+	settings?: Record<string, string>;
+	only?: ReceiverId[];
+	around?: { before(pid: number, receiver: ReceiverId): Promise<void>; after(pid: number, receiver: ReceiverId, run: number): Promise<void> };
 }
 
-type ReceiverId = 'webhook' | 'sharedSecret' | 'signature';
+export type ReceiverId = 'webhook' | 'sharedSecret' | 'signature';
 
 interface Receiver {
 	id: ReceiverId;
@@ -229,7 +233,7 @@ async function benchBurstVersion(install: N8nInstall, tarball: { tarball: string
 	rmSync(logFile, { force: true });
 	const sim = await startSimulator();
 	// The executions of every run are counted: none may be pruned while the bench runs.
-	const n8n = new N8nInstance(install, logFile, { EXECUTIONS_DATA_PRUNE: 'false' });
+	const n8n = new N8nInstance(install, logFile, { EXECUTIONS_DATA_PRUNE: 'false', ...options.settings });
 	const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
 	let running: RunningN8n | undefined;
 	try {
@@ -272,12 +276,15 @@ async function benchBurstVersion(install: N8nInstall, tarball: { tarball: string
 		for (let turn = 0; turn < options.runs; turn++) {
 			const order = RECEIVERS.map((_, index) => RECEIVERS[(index + turn) % RECEIVERS.length]);
 			for (const receiver of order) {
+				if (options.only && !options.only.includes(receiver.id)) continue;
 				const deliveries = await prepare(receiver.id);
 				const before = (await executionCount(rest, receiver.workflowId)) ?? NaN;
 				const load = os.loadavg()[0];
 				const cpuBefore = cpuMs(pid);
+				await options.around?.before(pid, receiver.id);
 				const sent = await send(deliveries, options.concurrency, agent);
 				const cpuAnswered = cpuMs(pid);
+				await options.around?.after(pid, receiver.id, turn);
 				const after = await recorded(rest, receiver.workflowId, before + options.deliveries);
 				const cpuRecorded = cpuMs(pid);
 				const latencies = sent.answers.map((answer) => answer.ms);
