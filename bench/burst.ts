@@ -132,7 +132,7 @@ function workflows(): WorkflowJson[] {
 	const trigger = (parameters: Record<string, unknown>, webhookId: string) => ({
 		name: 'FusionAuth Two Factor Trigger',
 		type: TRIGGER_NODE,
-		typeVersion: 1,
+		typeVersion: 1.1,
 		webhookId,
 		parameters: { events: [EVENT], registration: 'automatic', ...parameters },
 		credentials: { fusionAuthApi: CREDENTIAL },

@@ -13,7 +13,10 @@ export class FusionAuthTwoFactorTrigger implements INodeType {
 		name: 'fusionAuthTwoFactorTrigger',
 		icon: { light: 'file:fusionAuth.svg', dark: 'file:fusionAuth.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// The same node in both: n8n evaluates an expression for every delivery to a version-1 webhook
+		// node (its Binary Data option), which costs n8n 2.x an isolate call per delivery.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{($parameter["events"] || []).join(", ")}}',
 		description: 'Starts the workflow when FusionAuth reports a two factor event: a method added or removed, a challenge, a success, a failed attempt, a login',
 		defaults: { name: 'FusionAuth Two Factor Trigger' },

@@ -80,7 +80,7 @@ export class TriggerEndpoint {
 			id: 'c0000000-0000-4000-8000-000000000001',
 			name: TRIGGER_NAME,
 			type: TRIGGER_TYPE,
-			typeVersion: 1,
+			typeVersion: 1.1,
 			position: [0, 0],
 			parameters: setup.parameters,
 			credentials: { fusionAuthApi: { id: 'cred-1', name: 'FusionAuth' } },

@@ -12,7 +12,10 @@ const property = (name: string) => description.properties.find((entry) => entry.
 test('type, version, credential and one POST webhook answered when received', () => {
 	expect(TRIGGER_TYPE).toBe('n8n-nodes-fusionauth.fusionAuthTwoFactorTrigger');
 	expect(description.displayName).toBe('FusionAuth Two Factor Trigger');
-	expect(description.version).toBe(1);
+	// Saved version-1 triggers still load; new ones are 1.1, which n8n's webhook handling does not
+	// evaluate the version-1 Binary Data expression for on each delivery.
+	expect(description.version).toEqual([1, 1.1]);
+	expect(description.defaultVersion).toBe(1.1);
 	expect(description.group).toEqual(['trigger']);
 	expect(description.inputs).toEqual([]);
 	expect(description.credentials).toEqual([{ name: 'fusionAuthApi', required: true, testedBy: 'fusionAuthApiTest' }]);
