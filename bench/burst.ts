@@ -369,7 +369,7 @@ function goals(results: VersionResult[], options: BurstOptions): Goal[] {
 	for (const result of results) {
 		const webhook = medianRate(result, 'webhook');
 		const cause = (receiver: ReceiverId) =>
-			`n8n's CPU per delivery ${fixed(cpuPerDelivery(result, receiver, options.deliveries, 'cpuWindowMs'), 2)} ms from the first send to the last answer (${fixed(cpuPerDelivery(result, receiver, options.deliveries, 'cpuRecordedMs'), 2)} ms until the executions were recorded) against the Webhook node's ${fixed(cpuPerDelivery(result, 'webhook', options.deliveries, 'cpuWindowMs'), 2)} ms (${fixed(cpuPerDelivery(result, 'webhook', options.deliveries, 'cpuRecordedMs'), 2)} ms)`;
+			`n8n's CPU per delivery ${fixed(cpuPerDelivery(result, receiver, options.deliveries, 'cpuWindowMs'), 2)} ms from the first send to the last answer (${fixed(cpuPerDelivery(result, receiver, options.deliveries, 'cpuRecordedMs'), 2)} ms until the executions were recorded) against the Webhook node's ${fixed(cpuPerDelivery(result, 'webhook', options.deliveries, 'cpuWindowMs'), 2)} ms (${fixed(cpuPerDelivery(result, 'webhook', options.deliveries, 'cpuRecordedMs'), 2)} ms)${result.version.startsWith('2.') ? "; profiled, the difference is n8n 2.x's expression isolate, which it builds and disposes of for the webhook phase of every node except its own Webhook node (bench/experiments/burst.md)" : ''}`;
 		for (const receiver of ['signature', 'sharedSecret'] as const) {
 			const ratio = medianRate(result, receiver) / webhook;
 			list.push({
