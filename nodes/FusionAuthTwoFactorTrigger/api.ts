@@ -17,8 +17,9 @@ import { exchange, sendWithApiKey, sendWithoutApiKey } from '../shared/send';
 /** The Webhook and Tenant API calls run on activation and deactivation, with nobody waiting on a delivery. */
 const TIMEOUT_MS = 10_000;
 /**
- * The key set is fetched while FusionAuth waits for the delivery's answer (2 s, see
- * registration.ts): a fetch must end before that, or the delivery fails even with a good key.
+ * The key set is fetched while FusionAuth waits for the delivery's answer (see registration.ts;
+ * a webhook set up by hand may allow as little as 2 s): a fetch must end before that, or
+ * the delivery fails even with a good key.
  */
 export const JWKS_TIMEOUT_MS = 1_500;
 /** A key set holds a few public keys of a few KiB each; anything far larger is not FusionAuth's. */

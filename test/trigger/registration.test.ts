@@ -74,7 +74,7 @@ describe('activation creates the webhook', () => {
 			url: `${receiver.url}/webhook/abc/webhook`,
 			description: `n8n workflow "Trigger test" (${state.workflowId}): FusionAuth Two Factor Trigger`,
 			connectTimeout: 1000,
-			readTimeout: 2000,
+			readTimeout: 10000,
 			eventsEnabled: { 'user.two-factor.method.add': true, 'user.two-factor.method.remove': true },
 			global: true,
 			headers: { 'x-n8n-webhook-secret': secret },
