@@ -15,7 +15,7 @@ import { SHARED_VALUE_HEADER } from './verification';
 
 /**
  * n8n answers as soon as a delivery is verified, before the workflow runs; still, under a burst
- * n8n 2.41.1 took 2.6 s for the median answer and up to 4.2 s (bench/results.md), and a delivery
+ * n8n 2.41.1 took 2.6 to 2.8 s for the median answer and up to 4.2 s (bench/results.md), and a delivery
  * FusionAuth stops waiting for counts as failed and is sent again, adding to the load.
  */
 const CONNECT_TIMEOUT_MS = 1000;
