@@ -156,17 +156,25 @@ async function send(deliveries: PreparedDelivery[], concurrency: number, agent: 
 	const order: number[] = [];
 	const opened = performance.now();
 	let next = 0;
-	const one = (delivery: PreparedDelivery): Promise<Omit<Answer, 'at'>> =>
+	const one = (delivery: PreparedDelivery, started = performance.now(), again = false): Promise<Omit<Answer, 'at'>> =>
 		new Promise((resolve) => {
-			const started = performance.now();
 			const outgoing = request(delivery.url, { method: 'POST', agent, headers: { ...delivery.headers, 'Content-Length': String(Buffer.byteLength(delivery.body)) } }, (response) => {
 				const chunks: Buffer[] = [];
 				response.on('data', (chunk: Buffer) => chunks.push(chunk));
 				response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
 				response.on('error', (error) => resolve({ status: 0, body: error.message, ms: performance.now() - started }));
 			});
-			// No answer at all counts as status 0: the checks then fail the run.
-			outgoing.on('error', (error) => resolve({ status: 0, body: error.message, ms: performance.now() - started }));
+			outgoing.on('error', (error: NodeJS.ErrnoException) => {
+				// A kept-alive connection n8n closed while idle, just as this delivery was written on it: the
+				// request never reached n8n, so it goes again on a new connection (Node's documented remedy).
+				// A delivery that did reach n8n would show as an extra execution or a repeat, which the checks catch.
+				if (!again && outgoing.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
+					resolve(one(delivery, started, true));
+					return;
+				}
+				// No answer at all counts as status 0: the checks then fail the run.
+				resolve({ status: 0, body: error.message, ms: performance.now() - started });
+			});
 			outgoing.end(delivery.body);
 		});
 	const worker = async () => {
