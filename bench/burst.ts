@@ -151,7 +151,10 @@ function workflows(): WorkflowJson[] {
 }
 
 /** Sends every delivery, `concurrency` in flight at once, each answer timed from its send. */
-async function send(deliveries: PreparedDelivery[], concurrency: number, agent: Agent): Promise<Sent> {
+async function send(deliveries: PreparedDelivery[], concurrency: number): Promise<Sent> {
+	// Connections of their own, kept alive within the run: between runs they would sit idle for
+	// longer than n8n keeps an idle connection open.
+	const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 	const answers: Answer[] = new Array<Answer>(deliveries.length);
 	const order: number[] = [];
 	const opened = performance.now();
@@ -185,8 +188,12 @@ async function send(deliveries: PreparedDelivery[], concurrency: number, agent: 
 			order.push(index);
 		}
 	};
-	await Promise.all(Array.from({ length: Math.min(concurrency, deliveries.length) }, worker));
-	return { answers, order, ms: performance.now() - opened };
+	try {
+		await Promise.all(Array.from({ length: Math.min(concurrency, deliveries.length) }, worker));
+		return { answers, order, ms: performance.now() - opened };
+	} finally {
+		agent.destroy();
+	}
 }
 
 function percentile(values: number[], share: number): number {
@@ -242,7 +249,6 @@ async function benchBurstVersion(install: N8nInstall, tarball: { tarball: string
 	const sim = await startSimulator();
 	// The executions of every run are counted: none may be pruned while the bench runs.
 	const n8n = new N8nInstance(install, logFile, { EXECUTIONS_DATA_PRUNE: 'false', ...options.settings });
-	const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
 	let running: RunningN8n | undefined;
 	try {
 		await n8n.prepare();
@@ -290,7 +296,7 @@ async function benchBurstVersion(install: N8nInstall, tarball: { tarball: string
 				const load = os.loadavg()[0];
 				const cpuBefore = cpuMs(pid);
 				await options.around?.before(pid, receiver.id);
-				const sent = await send(deliveries, options.concurrency, agent);
+				const sent = await send(deliveries, options.concurrency);
 				const cpuAnswered = cpuMs(pid);
 				await options.around?.after(pid, receiver.id, turn);
 				const after = await recorded(rest, receiver.workflowId, before + options.deliveries);
@@ -320,7 +326,7 @@ async function benchBurstVersion(install: N8nInstall, tarball: { tarball: string
 				if (receiver.id !== 'webhook' && options.replays > 0) {
 					// The last answered are the last the trigger remembered (it answers after remembering).
 					const again = sent.order.slice(-options.replays).map((index) => deliveries[index]);
-					const replayed = await send(again, options.concurrency, agent);
+					const replayed = await send(again, options.concurrency);
 					await new Promise((resolve) => setTimeout(resolve, REPLAY_SETTLE_MS));
 					const count = (await executionCount(rest, receiver.workflowId)) ?? NaN;
 					run.replay = { statuses: countStatuses(replayed.answers), repeats: replayed.answers.filter((answer) => answer.body === REPEAT_ANSWER).length, newExecutions: count - after };
@@ -342,7 +348,6 @@ async function benchBurstVersion(install: N8nInstall, tarball: { tarball: string
 	} catch (error) {
 		result.problems.push(`n8n ${install.version}: ${(error as Error).stack ?? String(error)}`);
 	} finally {
-		agent.destroy();
 		await running?.stop();
 		await sim.close();
 		rmSync(n8n.userFolder, { recursive: true, force: true });
