@@ -44,6 +44,8 @@ export interface BurstOptions {
 	settings?: Record<string, string>;
 	only?: ReceiverId[];
 	around?: { before(pid: number, receiver: ReceiverId): Promise<void>; after(pid: number, receiver: ReceiverId, run: number): Promise<void> };
+	/** Leave n8n's user folder (its database) in place to read afterwards. */
+	keepUserFolder?: boolean;
 }
 
 export type ReceiverId = 'webhook' | 'sharedSecret' | 'signature';
@@ -350,7 +352,8 @@ async function benchBurstVersion(install: N8nInstall, tarball: { tarball: string
 	} finally {
 		await running?.stop();
 		await sim.close();
-		rmSync(n8n.userFolder, { recursive: true, force: true });
+		if (options.keepUserFolder) options.say(`n8n ${install.version}: user folder kept at ${n8n.userFolder}`);
+		else rmSync(n8n.userFolder, { recursive: true, force: true });
 	}
 	return result;
 }

@@ -3,7 +3,7 @@
  * one version, with a V8 CPU profile of the n8n process over each run's sends
  * (bench/experiments/startprof.cjs), summarized by package and function.
  *
- *   node .build/bench/experiments/burstProbe.js --version 2.41.1 [--receivers webhook,sharedSecret] [--deliveries 2000] [--out DIR] [--env N8N_X=1,N8N_Y=2] [--profile no] [--runs N]
+ *   node .build/bench/experiments/burstProbe.js --version 2.41.1 [--receivers webhook,sharedSecret] [--deliveries 2000] [--out DIR] [--env N8N_X=1,N8N_Y=2] [--profile no] [--runs N] [--keep yes] [--concurrency 50]
  */
 import { execFileSync } from 'child_process';
 import { existsSync, mkdirSync, readdirSync } from 'fs';
@@ -41,12 +41,13 @@ async function main() {
 	};
 	await benchBurst([install], tarball, {
 		deliveries: DELIVERIES,
-		concurrency: 50,
+		concurrency: Number(flag('concurrency', '50')),
 		replays: 0,
 		runs: Number(flag('runs', '1')),
 		logDir: path.join(OUT, 'logs'),
 		say,
 		only: RECEIVERS,
+		keepUserFolder: flag('keep', 'no') === 'yes',
 		settings: { ...ENV, ...(PROFILE ? { NODE_OPTIONS: `--require ${path.join(REPO, 'bench/experiments/startprof.cjs')}`, H7_PROFILE_OUT: OUT } : {}) },
 		around: {
 			before: async (pid) => {

@@ -33,8 +33,8 @@ export function rememberedId(id: string): string {
 
 /**
  * Recent event ids per trigger (workflow and node) in this n8n process. The workflow's static
- * data keeps them too, but not reliably: after 100 deliveries, 50 at once, n8n 2.41.1 had kept
- * none of them and 1.123.81 nine, as concurrent deliveries write over each other.
+ * data keeps them too, but not reliably: n8n 2.41.1 keeps none of them, and 1.123.81 loses most
+ * when deliveries arrive at once, as they write over each other (bench/experiments/burst.md).
  */
 const recentInProcess = new Map<string, string[]>();
 
