@@ -11,7 +11,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { eventItem, normalizeEventType } from './events';
 import { registeredSecrets } from './registration';
 import type { RegistrationData } from './registration';
-import { keyIdProblem, keySources } from './signingKey';
+import { keyIdProblem, keySources, signingKeyIdParameter } from './signingKey';
 import { own, quoted, verifyBasicAuth, verifySharedSecret, verifySignature } from './verification';
 import type { Verdict } from './verification';
 
@@ -63,7 +63,7 @@ async function verifyDelivery(context: IWebhookFunctions, rawBody: Buffer | unde
 			);
 		case 'signature': {
 			const hmacSecret = String(context.getNodeParameter('hmacSecret', ''));
-			const keyId = String(context.getNodeParameter('signingKeyId', '')).trim();
+			const keyId = signingKeyIdParameter(context);
 			const problem = keyIdProblem(keyId);
 			if (problem !== undefined) return { ok: false, reason: problem };
 			return await verifySignature(headers, rawBody, { hmacSecret, now: Math.floor(Date.now() / 1000), ...keySources(context, keyId) });

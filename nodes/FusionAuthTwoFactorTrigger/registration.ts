@@ -11,6 +11,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { PathSegment } from '../shared/request';
 import { apiFailure, callApi, readCredential } from './api';
 import type { ApiAnswer, Credential } from './api';
+import { signingKeyIdParameter } from './signingKey';
 import { SHARED_VALUE_HEADER } from './verification';
 
 /**
@@ -73,7 +74,7 @@ function webhookBody(context: IHookFunctions, credential: Credential, url: strin
 	if (credential.tenantId === '') webhook.global = true;
 	else webhook.tenantIds = [credential.tenantId];
 	if (verification === 'signature') {
-		const signingKeyId = String(context.getNodeParameter('signingKeyId', '')).trim();
+		const signingKeyId = signingKeyIdParameter(context);
 		if (signingKeyId === '') {
 			throw new NodeOperationError(context.getNode(), 'Signing Key ID is empty', {
 				description: 'Give the ID of the Key Master key FusionAuth signs this webhook with (Settings > Key Master).',

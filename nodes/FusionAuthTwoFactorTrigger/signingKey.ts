@@ -92,6 +92,11 @@ export async function lookUpSigningKid(context: IHookFunctions | IWebhookFunctio
 	return { kid };
 }
 
+/** The trigger's Signing Key ID as activation and every delivery read it. */
+export function signingKeyIdParameter(context: IHookFunctions | IWebhookFunctions): string {
+	return String(context.getNodeParameter('signingKeyId', '')).trim();
+}
+
 /** Why a Signing Key ID cannot name a key, or undefined when it can. */
 export function keyIdProblem(keyId: string): string | undefined {
 	if (keyId === '') return 'no Signing Key ID is set in the trigger, and only signatures by that key are accepted';
@@ -159,7 +164,7 @@ export function keySources(context: IHookFunctions | IWebhookFunctions, keyId: s
 export async function readSigningKeysAhead(context: IHookFunctions): Promise<void> {
 	try {
 		if (context.getNodeParameter('verification', 'sharedSecret') !== 'signature') return;
-		const keyId = String(context.getNodeParameter('signingKeyId', '')).trim();
+		const keyId = signingKeyIdParameter(context);
 		if (keyIdProblem(keyId) !== undefined) return;
 		const sources = keySources(context, keyId);
 		const expected = await sources.signingKid();
